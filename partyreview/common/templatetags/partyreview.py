@@ -1,0 +1,36 @@
+"""Template helpers shared by every app: lights and day counts."""
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+LIGHT_LABELS = {1: "绿灯", 2: "黄灯", 3: "红灯"}
+
+
+@register.simple_tag
+def light(value: int | None) -> str:
+    value = value or 1
+    label = LIGHT_LABELS.get(value, "绿灯")
+    return format_html(
+        '<span class="light light-{}" title="{}" role="img" aria-label="{}"></span>', value, label, label
+    )
+
+
+@register.filter
+def days_phrase(days: int) -> str:
+    """剩余 N 天 / 今天到期 / 逾期 N 天."""
+    if days > 0:
+        return f"剩余 {days} 天"
+    if days == 0:
+        return "今天到期"
+    return f"逾期 {-days} 天"
+
+
+@register.simple_tag(takes_context=True)
+def querystring_without(context: dict, *keys: str) -> str:
+    """The current query string minus some keys (for pagination and sort links that keep filters)."""
+    params = context["request"].GET.copy()
+    for key in keys:
+        params.pop(key, None)
+    return params.urlencode()

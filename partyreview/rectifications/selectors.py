@@ -1,0 +1,186 @@
+"""Non-trivial reads: derived facts (overdue, on time, lights, a finding's status) computed in SQL."""
+
+import datetime
+from dataclasses import dataclass
+from itertools import chain
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+
+from partyreview.common.dates import local_today
+from partyreview.inspections.models import Finding
+from partyreview.organizations.models import Organization
+from partyreview.rectifications.models import (
+    Light,
+    Rectification,
+    RectificationStatus,
+    light_q,
+)
+
+
+class FindingStatus:
+    """问题状态, derived from its measures: closed exactly when it has measures and all are closed."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+    NO_MEASURES = "empty"
+    LABELS = {OPEN: "整改中", CLOSED: "已完成", NO_MEASURES: "未制定措施"}
+
+
+def findings_with_progress(qs: QuerySet[Finding], today: datetime.date | None = None) -> QuerySet[Finding]:
+    """Annotate counts of measures (total, closed, overdue, submitted) and ``is_closed``, in one query."""
+    today = today or local_today()
+    open_measure = Rectification.objects.filter(finding_id=OuterRef("pk")).exclude(status=RectificationStatus.CLOSED)
+    any_measure = Rectification.objects.filter(finding_id=OuterRef("pk"))
+    return qs.annotate(
+        measures_total=Count("rectifications", distinct=True),
+        measures_closed=Count(
+            "rectifications", filter=Q(rectifications__status=RectificationStatus.CLOSED), distinct=True
+        ),
+        measures_overdue=Count(
+            "rectifications",
+            filter=~Q(rectifications__status=RectificationStatus.CLOSED) & Q(rectifications__due_date__lt=today),
+            distinct=True,
+        ),
+        measures_submitted=Count(
+            "rectifications", filter=Q(rectifications__status=RectificationStatus.SUBMITTED), distinct=True
+        ),
+        has_open=Exists(open_measure),
+        has_measures=Exists(any_measure),
+    )
+
+
+def finding_status_q(status: str) -> Q:
+    """Filter findings by derived status; use on a queryset from ``findings_with_progress``."""
+    if status == FindingStatus.CLOSED:
+        return Q(has_measures=True, has_open=False)
+    if status == FindingStatus.NO_MEASURES:
+        return Q(has_measures=False)
+    return Q(has_open=True)
+
+
+def finding_is_closed(finding: Finding) -> bool:
+    statuses = list(finding.rectifications.values_list("status", flat=True))
+    return bool(statuses) and all(s == RectificationStatus.CLOSED for s in statuses)
+
+
+def rectifications_for_list(qs: QuerySet[Rectification], today: datetime.date | None = None) -> QuerySet[Rectification]:
+    """Everything a list row shows, in one query: related names and the light."""
+    return qs.select_related(
+        "finding__inspection",
+        "finding__category",
+        "finding__organization",
+        "responsible_org",
+        "assignee",
+        "responsible_leader",
+    ).with_light(today)
+
+
+def organization_lights(
+    organizations: QuerySet[Organization], today: datetime.date | None = None
+) -> QuerySet[Organization]:
+    """Each organisation's light: the worst light of its open measures (green when none is open)."""
+    today = today or local_today()
+    open_q = ~Q(rectifications__status=RectificationStatus.CLOSED)
+    return organizations.annotate(
+        red_count=Count("rectifications", filter=open_q & light_q(Light.RED, today, "rectifications__")),
+        yellow_count=Count("rectifications", filter=open_q & light_q(Light.YELLOW, today, "rectifications__")),
+        open_count=Count("rectifications", filter=open_q),
+    ).annotate(
+        light=Case(
+            When(red_count__gt=0, then=Value(Light.RED)),
+            When(yellow_count__gt=0, then=Value(Light.YELLOW)),
+            default=Value(Light.GREEN),
+            output_field=IntegerField(),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime.datetime
+    kind: str  # history, progress, extension, decision, escalation
+    actor: object
+    title: str
+    text: str
+    obj: object = None
+
+
+def rectification_timeline(rectification: Rectification) -> list[TimelineEntry]:
+    """Progress, evidence, extension requests and decisions, 督办 and field changes, newest first.
+
+    A fixed number of queries whatever the length of the history.
+    """
+    progress = rectification.progress_updates.select_related("author").prefetch_related("evidence")
+    extensions = rectification.extension_requests.select_related("requested_by", "decided_by")
+    escalations = rectification.escalations.select_related("created_by")
+    history = rectification.history.select_related("history_user").order_by("history_date")
+    entries: list[TimelineEntry] = []
+    previous = None
+    for record in history:
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                if change.field in {"version", "updated_at", "warn_from"}:
+                    continue
+                field = Rectification._meta.get_field(change.field)
+                changes.append(f"{field.verbose_name}：{_show(previous, field)} → {_show(record, field)}")
+        entries.append(
+            TimelineEntry(
+                at=record.history_date,
+                kind="history",
+                actor=record.history_user,
+                title=record.history_change_reason or ("创建" if record.history_type == "+" else "修改"),
+                text="；".join(changes),
+            )
+        )
+        previous = record
+    for update in progress:
+        entries.append(
+            TimelineEntry(
+                at=update.created_at,
+                kind="progress",
+                actor=update.author,
+                title=update.get_kind_display(),
+                text=update.note,
+                obj=update,
+            )
+        )
+    for ext in extensions:
+        entries.append(
+            TimelineEntry(
+                at=ext.requested_at,
+                kind="extension",
+                actor=ext.requested_by,
+                title=f"申请延期至 {ext.requested_due_date:%Y-%m-%d}",
+                text=ext.reason,
+                obj=ext,
+            )
+        )
+        if ext.decided_at:
+            entries.append(
+                TimelineEntry(
+                    at=ext.decided_at,
+                    kind="decision",
+                    actor=ext.decided_by,
+                    title=f"延期申请{ext.get_status_display()}",
+                    text=ext.decision_note,
+                    obj=ext,
+                )
+            )
+    for esc in escalations:
+        entries.append(
+            TimelineEntry(
+                at=esc.created_at, kind="escalation", actor=esc.created_by, title="督办", text=esc.instruction, obj=esc
+            )
+        )
+    return sorted(chain(entries), key=lambda e: e.at, reverse=True)
+
+
+def _show(record: object, field: object) -> str:
+    value = getattr(record, field.attname, None)
+    if field.choices:
+        return str(dict(field.choices).get(value, value or "—"))
+    if field.is_relation:
+        return str(getattr(record, field.name, None) or "—")
+    return str(value) if value not in (None, "") else "—"

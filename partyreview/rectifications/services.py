@@ -1,0 +1,546 @@
+"""Every change to a rectification goes through here.
+
+Each service checks the permission, enforces the lifecycle table (docs/architecture.md), locks the
+row so two people acting at once are serialised, bumps ``version`` so a stale form is refused, writes
+the history (who, when, what, why) and tells the people concerned. A refused action raises
+ActionRefused with a Chinese message and changes nothing.
+"""
+
+import datetime
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from partyreview.accounts.models import User
+from partyreview.accounts.services import notification_create
+from partyreview.common.dates import local_date, local_today
+from partyreview.common.errors import ActionRefused, StaleEdit
+from partyreview.inspections.models import Category, Finding, Inspection
+from partyreview.inspections.services import finding_create
+from partyreview.organizations.models import Organization
+from partyreview.organizations.selectors import assignable_users, secretaries_of
+from partyreview.rectifications import permissions as perms
+from partyreview.rectifications.evidence import check_upload
+from partyreview.rectifications.models import (
+    Escalation,
+    Evidence,
+    ExtensionRequest,
+    ExtensionStatus,
+    ProgressKind,
+    ProgressUpdate,
+    Rectification,
+    RectificationKind,
+)
+from partyreview.rectifications.models import RectificationStatus as S
+
+# The lifecycle table of domain.md: action → (states it may start from, state it leads to; None = unchanged).
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    "progress": (frozenset({S.PENDING, S.IN_PROGRESS, S.RETURNED}), S.IN_PROGRESS),
+    "submit": (frozenset({S.IN_PROGRESS, S.RETURNED}), S.SUBMITTED),
+    "close": (frozenset({S.SUBMITTED}), S.CLOSED),
+    "return": (frozenset({S.SUBMITTED}), S.RETURNED),
+    "reopen": (frozenset({S.CLOSED}), S.IN_PROGRESS),
+    "request_extension": (frozenset({S.PENDING, S.IN_PROGRESS, S.RETURNED}), None),
+    "edit": (frozenset({S.PENDING, S.IN_PROGRESS, S.RETURNED, S.SUBMITTED}), None),
+}
+ACTION_LABELS = {
+    "progress": "填报进展",
+    "submit": "申请销号",
+    "close": "销号",
+    "return": "退回",
+    "reopen": "回头看重新打开",
+    "request_extension": "申请延期",
+    "edit": "修改",
+}
+
+
+def compute_warn_from(start: datetime.date, due: datetime.date) -> datetime.date:
+    """预警日期: the earlier of N days before the deadline and the point where the given share of
+    the allotted time is used (defaults 7 days and 80 %, settings LIGHT_YELLOW_DAYS / _FRACTION)."""
+    days_before = getattr(settings, "LIGHT_YELLOW_DAYS", 7)
+    fraction = getattr(settings, "LIGHT_YELLOW_FRACTION", 0.8)
+    allotted = max((due - start).days, 0)
+    by_share = start + datetime.timedelta(days=math.ceil(allotted * fraction))
+    return min(due - datetime.timedelta(days=days_before), by_share)
+
+
+def _url(rectification: Rectification) -> str:
+    return reverse("rectifications:detail", args=[rectification.pk])
+
+
+def _lock(rectification: Rectification, expected_version: int | None) -> Rectification:
+    """Re-read the row under a lock; refuse when the caller's copy is older than what is stored."""
+    locked = (
+        Rectification.objects.select_for_update()
+        .select_related("finding__inspection", "responsible_org")
+        .get(pk=rectification.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        last = locked.history.select_related("history_user").first()
+        who = last.history_user.display_name if last and last.history_user else "他人"
+        when = timezone.localtime(last.history_date).strftime("%m-%d %H:%M") if last else ""
+        what = last.history_change_reason if last and last.history_change_reason else "修改"
+        raise StaleEdit(
+            f"该整改措施已于 {when} 被 {who} {what}，当前状态为“{locked.get_status_display()}”。"
+            "您的内容未保存，请刷新页面查看后再操作。"
+        )
+    return locked
+
+
+def _require_state(rectification: Rectification, action: str) -> str | None:
+    allowed, target = TRANSITIONS[action]
+    if rectification.status not in allowed:
+        raise ActionRefused(
+            f"该整改措施当前状态为“{rectification.get_status_display()}”，不能{ACTION_LABELS[action]}。"
+        )
+    return target
+
+
+def _save(rectification: Rectification, *, actor: User, reason: str) -> None:
+    rectification.version += 1
+    rectification._history_user = actor
+    rectification._change_reason = reason[:100]
+    rectification.save()
+
+
+def _require_text(value: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ActionRefused(f"请填写{label}。")
+    return value
+
+
+def _store_evidence(
+    *, rectification: Rectification, update: ProgressUpdate, files: Sequence[UploadedFile], actor: User
+) -> list[Evidence]:
+    stored: list[Evidence] = []
+    # Check every file before storing any, so one bad file saves nothing of the update.
+    checked = [check_upload(f) for f in files]
+    try:
+        for item in checked:
+            evidence = Evidence(
+                rectification=rectification,
+                progress_update=update,
+                original_name=item.original_name,
+                content_type=item.content_type,
+                size=item.size,
+                sha256=item.sha256,
+                uploaded_by=actor,
+            )
+            evidence.file.save(item.original_name, item.upload, save=False)
+            stored.append(evidence)
+            evidence.save()
+    except Exception:
+        # The database rolls back with the surrounding transaction; the files must go by hand.
+        for evidence in stored:
+            evidence.file.delete(save=False)
+        raise
+    return stored
+
+
+def _reporters(rectification: Rectification) -> list[User]:
+    return [rectification.assignee, *secretaries_of(rectification.responsible_org)]
+
+
+def _notify(recipients: Sequence[User | None], *, kind: str, title: str, body: str, url: str, actor: User) -> None:
+    people = [u for u in recipients if u is not None and u.pk != actor.pk]
+    transaction.on_commit(lambda: notification_create(recipients=people, kind=kind, title=title, body=body, url=url))
+
+
+# ---- create and edit ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureInput:
+    """One measure as entered with a finding."""
+
+    measure: str
+    assignee: User
+    due_date: datetime.date
+    kind: str = RectificationKind.DEADLINE
+    responsible_leader: User | None = None
+    responsible_org: Organization | None = None
+
+
+def _check_measure(*, finding: Finding, responsible_org: Organization, assignee: User, due_date: datetime.date) -> None:
+    if not responsible_org.is_within(finding.organization):
+        raise ActionRefused(f"责任单位“{responsible_org}”须为“{finding.organization}”或其下级党组织。")
+    if not assignable_users(responsible_org).filter(pk=assignee.pk).exists():
+        raise ActionRefused(f"责任人“{assignee}”不属于“{responsible_org}”。")
+    if due_date < finding.found_on:
+        raise ActionRefused("整改时限不能早于问题发现日期。")
+
+
+def rectification_create(
+    *,
+    actor: User,
+    finding: Finding,
+    measure: str,
+    assignee: User,
+    due_date: datetime.date,
+    kind: str = RectificationKind.DEADLINE,
+    responsible_leader: User | None = None,
+    responsible_org: Organization | None = None,
+) -> Rectification:
+    responsible_org = responsible_org or finding.organization
+    if not perms.has_role_over(actor, responsible_org, perms.STAFF):
+        raise ActionRefused(f"党组织“{responsible_org}”不在您的管理范围内。")
+    if finding.is_archived:
+        raise ActionRefused("该问题已归档，不能再添加整改措施。")
+    measure = _require_text(measure, "整改措施")
+    _check_measure(finding=finding, responsible_org=responsible_org, assignee=assignee, due_date=due_date)
+    with transaction.atomic():
+        Finding.objects.select_for_update().filter(pk=finding.pk).first()
+        number = (finding.rectifications.aggregate(m=Max("number"))["m"] or 0) + 1
+        start = local_today()
+        rectification = Rectification(
+            finding=finding,
+            number=number,
+            measure=measure,
+            kind=kind,
+            responsible_org=responsible_org,
+            responsible_leader=responsible_leader,
+            assignee=assignee,
+            due_date=due_date,
+            original_due_date=due_date,
+            warn_from=compute_warn_from(min(start, due_date), due_date),
+            created_by=actor,
+        )
+        rectification._history_user = actor
+        rectification._change_reason = "创建整改措施"
+        rectification.save()
+        _notify(
+            _reporters(rectification),
+            kind="assigned",
+            title=f"新的整改任务：{finding.inspection.title}",
+            body=f"{measure[:80]}（整改时限 {due_date:%Y-%m-%d}）",
+            url=_url(rectification),
+            actor=actor,
+        )
+    return rectification
+
+
+def finding_file(
+    *,
+    actor: User,
+    inspection: Inspection,
+    organization: Organization,
+    category: Category,
+    description: str,
+    found_on: datetime.date,
+    measures: Sequence[MeasureInput],
+    severity: str = "minor",
+    basis: str = "",
+    source: str = "manual",
+    sequence: int | None = None,
+) -> Finding:
+    """File a finding together with its measures: both are saved or neither is."""
+    if not measures:
+        raise ActionRefused("每个问题至少需要一项整改措施。")
+    with transaction.atomic():
+        finding = finding_create(
+            actor=actor,
+            inspection=inspection,
+            organization=organization,
+            category=category,
+            description=description,
+            found_on=found_on,
+            severity=severity,
+            basis=basis,
+            source=source,
+            sequence=sequence,
+        )
+        for item in measures:
+            rectification_create(
+                actor=actor,
+                finding=finding,
+                measure=item.measure,
+                assignee=item.assignee,
+                due_date=item.due_date,
+                kind=item.kind,
+                responsible_leader=item.responsible_leader,
+                responsible_org=item.responsible_org,
+            )
+    return finding
+
+
+def rectification_update(
+    *,
+    actor: User,
+    rectification: Rectification,
+    expected_version: int | None = None,
+    measure: str | None = None,
+    assignee: User | None = None,
+    responsible_leader: User | None = None,
+    kind: str | None = None,
+    due_date: datetime.date | None = None,
+    reason: str = "",
+) -> Rectification:
+    """Staff edit a measure. A new deadline moves ``due_date`` only; ``original_due_date`` never changes."""
+    with transaction.atomic():
+        r = _lock(rectification, expected_version)
+        if not perms.can_manage_rectification(actor, r):
+            raise ActionRefused("您无权修改该整改措施。")
+        _require_state(r, "edit")
+        changes = []
+        if measure is not None and measure.strip() != r.measure:
+            r.measure = _require_text(measure, "整改措施")
+            changes.append("整改措施")
+        if assignee is not None and assignee.pk != r.assignee_id:
+            _check_measure(finding=r.finding, responsible_org=r.responsible_org, assignee=assignee, due_date=r.due_date)
+            r.assignee = assignee
+            changes.append("责任人")
+        if responsible_leader is not None and responsible_leader.pk != r.responsible_leader_id:
+            r.responsible_leader = responsible_leader
+            changes.append("责任领导")
+        if kind is not None and kind != r.kind:
+            r.kind = kind
+            changes.append("整改类型")
+        if due_date is not None and due_date != r.due_date:
+            if due_date < r.finding.found_on:
+                raise ActionRefused("整改时限不能早于问题发现日期。")
+            r.due_date = due_date
+            r.warn_from = compute_warn_from(min(local_date(r.created_at), due_date), due_date)
+            changes.append("整改时限")
+        if not changes:
+            return r
+        _save(r, actor=actor, reason=f"修改{'、'.join(changes)}" + (f"：{reason.strip()}" if reason.strip() else ""))
+    return r
+
+
+# ---- the lifecycle ----------------------------------------------------------------------------------
+
+
+def rectification_record_progress(
+    *,
+    actor: User,
+    rectification: Rectification,
+    note: str,
+    files: Sequence[UploadedFile] = (),
+    expected_version: int | None = None,
+) -> ProgressUpdate:
+    note = _require_text(note, "进展情况")
+    with transaction.atomic():
+        r = _lock(rectification, expected_version)
+        if not perms.can_record_progress(actor, r):
+            raise ActionRefused("您无权填报该整改措施的进展。")
+        target = _require_state(r, "progress")
+        update = ProgressUpdate.objects.create(rectification=r, kind=ProgressKind.PROGRESS, note=note, author=actor)
+        _store_evidence(rectification=r, update=update, files=files, actor=actor)
+        r.status = target
+        _save(r, actor=actor, reason="填报进展")
+    return update
+
+
+def rectification_submit(
+    *,
+    actor: User,
+    rectification: Rectification,
+    summary: str,
+    files: Sequence[UploadedFile] = (),
+    expected_version: int | None = None,
+) -> Rectification:
+    summary = _require_text(summary, "整改情况说明")
+    with transaction.atomic():
+        r = _lock(rectification, expected_version)
+        if not perms.can_submit_rectification(actor, r):
+            raise ActionRefused("只有支部书记或责任人可以申请销号。")
+        target = _require_state(r, "submit")
+        if not files and not r.evidence.exists():
+            raise ActionRefused("申请销号须至少上传一份佐证材料。")
+        update = ProgressUpdate.objects.create(
+            rectification=r, kind=ProgressKind.SUBMISSION, note=summary, author=actor
+        )
+        _store_evidence(rectification=r, update=update, files=files, actor=actor)
+        r.status = target
+        r.submitted_at = timezone.now()
+        r.submitted_by = actor
+        r.submission_summary = summary
+        _save(r, actor=actor, reason="申请销号")
+        _notify(
+            list(r.finding.inspection.owners.all()),
+            kind="submitted",
+            title=f"待审核：{r.responsible_org} 申请销号",
+            body=summary[:120],
+            url=_url(r),
+            actor=actor,
+        )
+    return r
+
+
+def rectification_close(
+    *, actor: User, rectification: Rectification, note: str, expected_version: int | None = None
+) -> Rectification:
+    note = _require_text(note, "核查意见")
+    with transaction.atomic():
+        r = _lock(rectification, expected_version)
+        if not perms.can_manage_rectification(actor, r):
+            raise ActionRefused("您无权为该整改措施销号。")
+        target = _require_state(r, "close")
+        if r.submitted_by_id == actor.pk:
+            raise ActionRefused("申请销号的人不能为自己的申请销号，请由其他党务工作人员审核。")
+        r.status = target
+        r.closed_at = timezone.now()
+        r.closed_by = actor
+        r.verification_note = note
+        _save(r, actor=actor, reason=f"销号：{note}")
+        _notify(
+            _reporters(r),
+            kind="closed",
+            title=f"已销号：{r.finding.inspection.title}",
+            body=r.measure[:80],
+            url=_url(r),
+            actor=actor,
+        )
+    return r
+
+
+def rectification_return(
+    *, actor: User, rectification: Rectification, reason: str, expected_version: int | None = None
+) -> Rectification:
+    reason = _require_text(reason, "退回原因")
+    with transaction.atomic():
+        r = _lock(rectification, expected_version)
+        if not perms.can_manage_rectification(actor, r):
+            raise ActionRefused("您无权退回该整改措施。")
+        target = _require_state(r, "return")
+        r.status = target
+        r.return_reason = reason
+        _save(r, actor=actor, reason=f"退回：{reason}")
+        _notify(
+            _reporters(r),
+            kind="returned",
+            title=f"整改被退回：{r.finding.inspection.title}",
+            body=reason[:120],
+            url=_url(r),
+            actor=actor,
+        )
+    return r
+
+
+def rectification_reopen(
+    *, actor: User, rectification: Rectification, reason: str, expected_version: int | None = None
+) -> Rectification:
+    """回头看: a later check finds the problem back; the measure reopens and so does its finding."""
+    reason = _require_text(reason, "回头看原因")
+    with transaction.atomic():
+        r = _lock(rectification, expected_version)
+        if not perms.can_manage_rectification(actor, r):
+            raise ActionRefused("您无权重新打开该整改措施。")
+        target = _require_state(r, "reopen")
+        r.status = target
+        r.reopen_reason = reason
+        r.closed_at = None
+        r.closed_by = None
+        _save(r, actor=actor, reason=f"回头看：{reason}")
+        _notify(
+            _reporters(r),
+            kind="reopened",
+            title=f"回头看重新整改：{r.finding.inspection.title}",
+            body=reason[:120],
+            url=_url(r),
+            actor=actor,
+        )
+    return r
+
+
+# ---- extensions -------------------------------------------------------------------------------------
+
+
+def extension_request(
+    *, actor: User, rectification: Rectification, new_due_date: datetime.date, reason: str
+) -> ExtensionRequest:
+    reason = _require_text(reason, "延期理由")
+    with transaction.atomic():
+        r = _lock(rectification, None)
+        if not perms.can_request_extension(actor, r):
+            raise ActionRefused("只有支部书记或责任人可以申请延期。")
+        _require_state(r, "request_extension")
+        if new_due_date <= r.due_date:
+            raise ActionRefused(f"申请的新时限须晚于当前整改时限（{r.due_date:%Y-%m-%d}）。")
+        if r.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+            raise ActionRefused("已有一份延期申请等待审批，请等待审批结果。")
+        extension = ExtensionRequest.objects.create(
+            rectification=r,
+            previous_due_date=r.due_date,
+            requested_due_date=new_due_date,
+            reason=reason,
+            requested_by=actor,
+        )
+        _notify(
+            list(r.finding.inspection.owners.all()),
+            kind="extension_requested",
+            title=f"延期申请：{r.responsible_org}",
+            body=f"申请延至 {new_due_date:%Y-%m-%d}：{reason[:80]}",
+            url=_url(r),
+            actor=actor,
+        )
+    return extension
+
+
+def extension_decide(*, actor: User, extension: ExtensionRequest, approve: bool, note: str = "") -> ExtensionRequest:
+    with transaction.atomic():
+        ext = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
+        r = _lock(ext.rectification, None)
+        if not perms.can_manage_rectification(actor, r):
+            raise ActionRefused("您无权审批该延期申请。")
+        if ext.status != ExtensionStatus.PENDING:
+            who = ext.decided_by.display_name if ext.decided_by else "他人"
+            raise ActionRefused(f"该延期申请已由 {who} 审批（{ext.get_status_display()}）。")
+        if not approve and not note.strip():
+            raise ActionRefused("不批准延期时请填写理由。")
+        if approve and r.status == S.CLOSED:
+            raise ActionRefused("该整改措施已销号，无需延期。")
+        ext.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+        ext.decided_by = actor
+        ext.decided_at = timezone.now()
+        ext.decision_note = note.strip()
+        ext.save()
+        if approve:
+            r.due_date = ext.requested_due_date
+            r.warn_from = compute_warn_from(min(local_date(r.created_at), r.due_date), r.due_date)
+            _save(r, actor=actor, reason=f"批准延期至 {r.due_date:%Y-%m-%d}")
+        _notify(
+            [ext.requested_by],
+            kind="extension_decided",
+            title=f"延期申请{ext.get_status_display()}",
+            body=(f"新的整改时限：{ext.requested_due_date:%Y-%m-%d}" if approve else note.strip())[:120],
+            url=_url(r),
+            actor=actor,
+        )
+    return ext
+
+
+# ---- 督办 -------------------------------------------------------------------------------------------
+
+
+def escalation_create(*, actor: User, rectification: Rectification, instruction: str) -> Escalation:
+    """A leader presses on a lagging measure. Recorded in its timeline and sent to the people on it."""
+    instruction = _require_text(instruction, "督办要求")
+    if not perms.can_escalate(actor, rectification):
+        raise ActionRefused("您无权督办该整改措施。")
+    if rectification.is_closed:
+        raise ActionRefused("该整改措施已销号，无需督办。")
+    with transaction.atomic():
+        escalation = Escalation.objects.create(
+            rectification=rectification,
+            organization=rectification.responsible_org,
+            instruction=instruction,
+            created_by=actor,
+        )
+        _notify(
+            [*_reporters(rectification), rectification.responsible_leader],
+            kind="escalation",
+            title=f"督办：{rectification.finding.inspection.title}",
+            body=f"{actor.display_name}：{instruction[:120]}",
+            url=_url(rectification),
+            actor=actor,
+        )
+    return escalation

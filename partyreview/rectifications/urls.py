@@ -1,0 +1,22 @@
+from django.urls import path
+
+from partyreview.rectifications.views import branch, detail, staff
+
+app_name = "rectifications"
+urlpatterns = [
+    path("<int:pk>/", detail.rectification_detail, name="detail"),
+    # Staff: the register, the review queue and the decisions.
+    path("", staff.rectification_list, name="list"),
+    path("review/", staff.review_queue, name="review_queue"),
+    path("<int:pk>/edit/", staff.rectification_update, name="update"),
+    path("<int:pk>/close/", staff.rectification_close, name="close"),
+    path("<int:pk>/return/", staff.rectification_return, name="return"),
+    path("<int:pk>/reopen/", staff.rectification_reopen, name="reopen"),
+    path("extensions/<int:pk>/decide/", staff.extension_decide, name="extension_decide"),
+    # Branch secretaries and assignees.
+    path("my-branch/", branch.my_branch, name="my_branch"),
+    path("<int:pk>/progress/", branch.progress_create, name="progress"),
+    path("<int:pk>/submit/", branch.rectification_submit, name="submit"),
+    path("<int:pk>/extension/", branch.extension_request, name="extension_request"),
+    path("evidence/<int:pk>/", branch.evidence_download, name="evidence_download"),
+]

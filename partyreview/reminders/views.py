@@ -1,0 +1,7 @@
+"""(to be built)."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+def reminder_status(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    raise Http404
