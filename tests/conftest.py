@@ -118,7 +118,7 @@ def _member(username: str, full_name: str, org: Organization, role: str) -> User
 
 
 @pytest.fixture
-def world(db) -> World:  # noqa: ANN001
+def world(db) -> World:
     committee = Organization.objects.create(name="测试党委", code="T", kind=OrganizationKind.COMMITTEE)
     general_a = Organization.objects.create(name="机关党总支", code="T-A", kind="general_branch", parent=committee)
     general_b = Organization.objects.create(name="生产党总支", code="T-B", kind="general_branch", parent=committee)
@@ -158,10 +158,10 @@ def world(db) -> World:  # noqa: ANN001
 
 
 @pytest.fixture
-def client_for(client):  # noqa: ANN001,ANN201
+def client_for(client):
     """``client_for(user)`` logs the test client in as that user and returns it."""
 
-    def login(user: User):  # noqa: ANN202
+    def login(user: User):
         client.force_login(user)
         return client
 
@@ -169,5 +169,5 @@ def client_for(client):  # noqa: ANN001,ANN201
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path) -> None:  # noqa: ANN001
+def _media_root(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
