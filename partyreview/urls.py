@@ -24,5 +24,6 @@ urlpatterns = [
     path("rectifications/", include("partyreview.rectifications.urls")),
     path("dashboard/", include("partyreview.dashboards.urls")),
     path("reminders/", include("partyreview.reminders.urls")),
+    path("office/", include("partyreview.office.urls")),
     path("admin/", admin.site.urls),
 ]

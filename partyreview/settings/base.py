@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "partyreview.inspections",
     "partyreview.rectifications",
     "partyreview.reminders",
+    "partyreview.office",
     "partyreview.dashboards",
 ]
 
