@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Run the app locally: prepare the database and static files, then start the
+# development web server, a Celery worker and Celery beat together. Ctrl-C
+# (or TERM) stops all three.
+#
+# Defaults need no services: settings fall back to SQLite (var/db.sqlite3)
+# and to a filesystem Celery broker under var/celery/.
+#
+# Environment:
+#   PORT           web server port on 127.0.0.1 (default 8000)
+#   DEMO_PASSWORD  password of the demo accounts (default Dangjian@2026)
+#   DJANGO_DEBUG   default true here, unless set in the environment or .env
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+PORT=${PORT:-8000}
+export DEMO_PASSWORD=${DEMO_PASSWORD:-Dangjian@2026}
+# A development server: DEBUG on (settings then need no secret key) unless
+# the environment or a .env file says otherwise.
+if [ -z "${DJANGO_DEBUG:-}" ] && ! grep -qs '^[[:space:]]*DJANGO_DEBUG=' .env; then
+    export DJANGO_DEBUG=true
+fi
+PY=.venv/bin/python
+LOG=var/log
+
+scripts/install.sh
+mkdir -p "$LOG" var/celery
+
+echo "Preparing database and static files"
+"$PY" manage.py migrate --noinput
+"$PY" manage.py seed_demo
+"$PY" manage.py collectstatic --noinput -v0
+
+names=()
+pids=()
+tail_pid=
+
+# Start NAME COMMAND... in the background, output to var/log/NAME.log.
+# setsid gives each its own process group, so that stopping it also stops
+# whatever it spawned (runserver's reloader child, the Celery pool).
+start() {
+    local name=$1
+    shift
+    : >"$LOG/$name.log"
+    setsid "$@" >>"$LOG/$name.log" 2>&1 </dev/null &
+    names+=("$name")
+    pids+=("$!")
+}
+
+stopped=0
+cleanup() {
+    [ "$stopped" -eq 1 ] && return
+    stopped=1
+    trap - INT TERM EXIT
+    echo
+    echo "Stopping..."
+    local pid
+    # TERM the three main processes only: each shuts down its own children
+    # (Celery's warm shutdown stops its pool, runserver its reloaded child).
+    for pid in "${pids[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    # Give them time, then kill whatever is left in their process groups.
+    local deadline=$((SECONDS + 15))
+    for pid in "${pids[@]}"; do
+        while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+            sleep 0.2
+        done
+        kill -KILL -- "-$pid" 2>/dev/null || true
+    done
+    if [ -n "$tail_pid" ]; then
+        kill "$tail_pid" 2>/dev/null || true
+    fi
+    wait 2>/dev/null || true
+    echo "Stopped."
+}
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+trap cleanup EXIT
+
+start web "$PY" manage.py runserver "127.0.0.1:$PORT"
+start worker .venv/bin/celery -A partyreview worker -l info --concurrency 2
+start beat .venv/bin/celery -A partyreview beat -l info --schedule var/celerybeat-schedule
+
+# Wait (up to 60 s) for the web server to answer any HTTP status at all.
+"$PY" - "$PORT" "${pids[0]}" <<'PYEOF' || true
+import os, sys, time, urllib.error, urllib.request
+
+port, pid = sys.argv[1], int(sys.argv[2])
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+        break
+    except urllib.error.HTTPError:
+        break
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            break
+        time.sleep(0.5)
+PYEOF
+
+cat <<EOF
+
+  partyreview is running: http://127.0.0.1:$PORT/
+
+  Demo accounts (password: $DEMO_PASSWORD)
+    admin       系统管理员
+    staff       党务工作人员
+    leader      党委领导
+    secretary   支部书记(第一党支部)
+    secretary2  支部书记(第二党支部)
+
+  Logs: $LOG/web.log, $LOG/worker.log, $LOG/beat.log
+  Press Ctrl-C to stop.
+
+EOF
+
+# Echo the logs to the terminal as they grow.
+tail -n 0 -F "$LOG/web.log" "$LOG/worker.log" "$LOG/beat.log" &
+tail_pid=$!
+
+# Stay in the foreground until one of the three exits (or Ctrl-C).
+while true; do
+    for i in "${!pids[@]}"; do
+        if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+            echo "${names[$i]} exited; see $LOG/${names[$i]}.log" >&2
+            exit 1
+        fi
+    done
+    sleep 1
+done
