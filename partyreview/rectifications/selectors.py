@@ -6,10 +6,14 @@ from itertools import chain
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
+from partyreview.accounts.models import Role, User
 from partyreview.common.dates import local_today
-from partyreview.inspections.models import Finding
+from partyreview.inspections.models import Finding, Inspection
 from partyreview.organizations.models import Organization
+from partyreview.organizations.permissions import scope_q
 from partyreview.rectifications.models import (
+    ExtensionRequest,
+    ExtensionStatus,
     Light,
     Rectification,
     RectificationStatus,
@@ -184,3 +188,57 @@ def _show(record: object, field: object) -> str:
     if field.is_relation:
         return str(getattr(record, field.name, None) or "—")
     return str(value) if value not in (None, "") else "—"
+
+
+# ---- staff: what waits for them ----------------------------------------------------------------------
+
+
+def inspections_with_progress(
+    qs: QuerySet[Inspection], *, findings: QuerySet[Finding], today: datetime.date | None = None
+) -> QuerySet[Inspection]:
+    """Per inspection, counted over ``findings`` only (the viewer's scope): findings, and their measures
+    in total, closed, overdue and waiting for review. One query for the whole list."""
+    today = today or local_today()
+    mine = Q(findings__in=findings)
+    status = "findings__rectifications__status"
+    return qs.annotate(
+        findings_count=Count("findings", filter=mine, distinct=True),
+        measures_total=Count("findings__rectifications", filter=mine, distinct=True),
+        measures_closed=Count(
+            "findings__rectifications", filter=mine & Q(**{status: RectificationStatus.CLOSED}), distinct=True
+        ),
+        measures_overdue=Count(
+            "findings__rectifications",
+            filter=mine & ~Q(**{status: RectificationStatus.CLOSED}) & Q(findings__rectifications__due_date__lt=today),
+            distinct=True,
+        ),
+        measures_submitted=Count(
+            "findings__rectifications", filter=mine & Q(**{status: RectificationStatus.SUBMITTED}), distinct=True
+        ),
+    )
+
+
+def rectifications_awaiting_review(user: User) -> QuerySet[Rectification]:
+    """待我审核: submitted measures in the user's staff scope, the longest waiting first."""
+    qs = Rectification.objects.filter(
+        scope_q(user, field="responsible_org", roles={Role.STAFF}), status=RectificationStatus.SUBMITTED
+    )
+    return rectifications_for_list(qs).select_related("submitted_by").order_by("submitted_at", "id")
+
+
+def extensions_awaiting_decision(user: User) -> QuerySet[ExtensionRequest]:
+    """Extension requests waiting for a decision in the user's staff scope, the longest waiting first."""
+    return (
+        ExtensionRequest.objects.filter(
+            scope_q(user, field="rectification__responsible_org", roles={Role.STAFF}),
+            status=ExtensionStatus.PENDING,
+        )
+        .select_related(
+            "rectification__finding__inspection",
+            "rectification__finding__organization",
+            "rectification__responsible_org",
+            "rectification__assignee",
+            "requested_by",
+        )
+        .order_by("requested_at", "id")
+    )
