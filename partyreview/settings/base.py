@@ -160,6 +160,11 @@ STORAGES = {
 }
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_MB", default=20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Excel import of problem lists (office app): refused above these limits before openpyxl parses anything.
+OFFICE_IMPORT_MAX_BYTES = env.int("OFFICE_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+OFFICE_IMPORT_MAX_ROWS = env.int("OFFICE_IMPORT_MAX_ROWS", default=5000)
+# The sum of the uncompressed sizes of the workbook's zip entries: a guard against zip bombs.
+OFFICE_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("OFFICE_IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
