@@ -119,6 +119,11 @@ def _member(username: str, full_name: str, org: Organization, role: str) -> User
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The persona world; a plain function so hypothesis test classes can build it too."""
     committee = Organization.objects.create(name="测试党委", code="T", kind=OrganizationKind.COMMITTEE)
     general_a = Organization.objects.create(name="机关党总支", code="T-A", kind="general_branch", parent=committee)
     general_b = Organization.objects.create(name="生产党总支", code="T-B", kind="general_branch", parent=committee)

@@ -74,7 +74,8 @@ def scope_q(user: User, *, field: str = "organization", roles: Iterable[str] | N
     filter matching nothing when the user covers nothing, so callers never leak by accident.
     """
     if user.is_authenticated and user.is_superuser:
-        return Q()
+        # Not Q(): an empty Q vanishes when OR-ed with another condition, which would narrow "all" to "none".
+        return Q(pk__isnull=False)
     wanted = set(roles) if roles is not None else None
     path_key = f"{field}__path__startswith" if field else "path__startswith"
     id_key = f"{field}_id" if field else "pk"
