@@ -139,7 +139,7 @@ def _bulk(world, n: int) -> None:
     )
 
 
-def factory_iter(items):  # noqa: ANN001,ANN201
+def factory_iter(items):
     import factory
 
     return factory.Iterator(items)

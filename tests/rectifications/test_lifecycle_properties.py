@@ -7,6 +7,7 @@
 """
 
 import datetime
+from itertools import pairwise
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -39,7 +40,7 @@ class LifecycleProperties(TestCase):
         self.findings = [f1, f2]
         self.originals = {r.pk: r.original_due_date for r in self.measures}
 
-    def _apply(self, action: str, actor, r: Rectification, flag: bool) -> None:  # noqa: ANN001
+    def _apply(self, action: str, actor, r: Rectification, flag: bool) -> None:
         if action == "progress":
             services.rectification_record_progress(actor=actor, rectification=r, note="进展", files=[pdf_upload()])
         elif action == "submit":
@@ -94,7 +95,7 @@ class LifecycleProperties(TestCase):
             assert r.original_due_date == self.originals[r.pk]
             # History: one record for creation plus one for each change of state, at least.
             history_states = list(r.history.order_by("history_date", "history_id").values_list("status", flat=True))
-            transitions = sum(1 for a, b in zip(history_states, history_states[1:], strict=False) if a != b)
+            transitions = sum(1 for a, b in pairwise(history_states) if a != b)
             assert transitions == status_changes[r.pk]
             if r.status == RectificationStatus.CLOSED:
                 assert r.closed_by_id is not None and r.closed_by_id != r.submitted_by_id

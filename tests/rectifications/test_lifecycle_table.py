@@ -46,7 +46,7 @@ TABLE = {
 }
 
 
-def _do(action: str, actor, r: Rectification):  # noqa: ANN001,ANN202
+def _do(action: str, actor, r: Rectification):
     if action == "progress":
         return services.rectification_record_progress(
             actor=actor, rectification=r, note="开展了整改", files=[pdf_upload()]
