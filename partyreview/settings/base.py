@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("PARTYREVIEW_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "partyreview.organizations",
     "partyreview.inspections",
     "partyreview.rectifications",
+    "partyreview.orglife",
     "partyreview.reminders",
     "partyreview.office",
     "partyreview.dashboards",
@@ -244,6 +246,12 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "partyreview.common.tasks.heartbeat", "schedule": 60.0},
 }
+# 组织生活夜间检查 (partyreview/orglife/tasks.py) runs once a night at this hour, Beijing time.
+ORGLIFE_CHECK_HOUR = env.int("ORGLIFE_CHECK_HOUR", default=2)
+CELERY_BEAT_SCHEDULE["orglife-nightly-check"] = {
+    "task": "partyreview.orglife.tasks.check_org_life",
+    "schedule": crontab(hour=ORGLIFE_CHECK_HOUR, minute=30),
+}
 
 LOGGING = {
     "version": 1,
@@ -255,6 +263,10 @@ LOGGING = {
 }
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Dangjian@2026")
+
+# 红黄绿灯: yellow from N days before the deadline or once this share of the allotted time is used.
+LIGHT_YELLOW_DAYS = env.int("LIGHT_YELLOW_DAYS", default=7)
+LIGHT_YELLOW_FRACTION = env.float("LIGHT_YELLOW_FRACTION", default=0.8)
 
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
