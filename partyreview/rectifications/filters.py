@@ -21,19 +21,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 
 from partyreview.common.dates import local_today
+from partyreview.inspections.filters import StableOrderingFilter
+from partyreview.inspections.forms import OrganizationChoiceField
 from partyreview.inspections.models import Category, Finding, Inspection, Severity
 from partyreview.inspections.permissions import inspections_visible_to
 from partyreview.organizations.models import Organization
 from partyreview.organizations.permissions import organizations_visible_to
 from partyreview.rectifications.models import Light, Rectification, RectificationStatus, light_q
 from partyreview.rectifications.selectors import FindingStatus, finding_status_q, findings_with_progress
-
-
-class OrganizationChoiceField(forms.ModelChoiceField):
-    """Organisations indented by depth, so the tree reads as a tree in a plain <select>."""
-
-    def label_from_instance(self, obj: Organization) -> str:
-        return "\u3000" * max(obj.depth, 0) + obj.name
 
 
 class OrganizationFilter(django_filters.ModelChoiceFilter):
@@ -113,7 +108,7 @@ class RectificationFilter(django_filters.FilterSet):
     due_from = django_filters.DateFilter(label="整改时限从", field_name="due_date", lookup_expr="gte", widget=DATE)
     due_to = django_filters.DateFilter(label="整改时限至", field_name="due_date", lookup_expr="lte", widget=DATE)
     q = django_filters.CharFilter(label="关键词", method="filter_keyword")
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         label="排序",
         fields=(
             ("due_date", "due_date"),
@@ -185,7 +180,7 @@ class FindingFilter(django_filters.FilterSet):
     found_to = django_filters.DateFilter(label="发现日期至", field_name="found_on", lookup_expr="lte", widget=DATE)
     recurring = django_filters.BooleanFilter(label="仅看反复出现", method="filter_recurring", widget=CHECKBOX)
     archived = django_filters.BooleanFilter(label="显示已归档", method="filter_archived", widget=CHECKBOX)
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         label="排序",
         fields=(
             ("sequence", "sequence"),

@@ -1,0 +1,115 @@
+// 录入问题: keep the measures' people lists in step with the chosen organisation, show the default
+// deadline of the chosen category, and add measure blocks. Without this script the page still works:
+// the server re-renders the lists for the organisation and explains any mistake beside the field.
+(function () {
+  "use strict";
+
+  var form = document.getElementById("finding-form");
+  if (!form) {
+    return;
+  }
+  var orgSelect = form.querySelector("select[name='organization']");
+  var categorySelect = form.querySelector("select[name='category']");
+  var foundOn = form.querySelector("input[name='found_on']");
+  var total = form.querySelector("input[name='measures-TOTAL_FORMS']");
+  var maxForms = parseInt(form.querySelector("input[name='measures-MAX_NUM_FORMS']").value, 10) || 20;
+  var list = document.getElementById("measure-list");
+  var template = document.getElementById("measure-template");
+  var addButton = document.getElementById("add-measure");
+  var categoryDays = JSON.parse(document.getElementById("category-days").textContent);
+  var people = null;
+
+  function iso(date) {
+    var m = String(date.getMonth() + 1).padStart(2, "0");
+    var d = String(date.getDate()).padStart(2, "0");
+    return date.getFullYear() + "-" + m + "-" + d;
+  }
+
+  function fillSelect(select, items, emptyLabel) {
+    var keep = select.value;
+    while (select.options.length) {
+      select.remove(0);
+    }
+    select.add(new Option(emptyLabel, ""));
+    items.forEach(function (person) {
+      select.add(new Option(person.name, String(person.id)));
+    });
+    select.value = items.some(function (p) { return String(p.id) === keep; }) ? keep : "";
+  }
+
+  function applyPeople(scope) {
+    if (!people) {
+      return;
+    }
+    scope.querySelectorAll("select[name$='-assignee']").forEach(function (s) {
+      fillSelect(s, people.assignees, "请选择责任人");
+    });
+    scope.querySelectorAll("select[name$='-responsible_leader']").forEach(function (s) {
+      fillSelect(s, people.leaders, "（不指定）");
+    });
+  }
+
+  function loadPeople() {
+    if (!orgSelect.value) {
+      people = { assignees: [], leaders: [] };
+      applyPeople(list);
+      return;
+    }
+    var url = form.dataset.peopleUrl + "?organization=" + encodeURIComponent(orgSelect.value);
+    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (data) {
+        if (data) {
+          people = data;
+          applyPeople(list);
+        }
+      })
+      .catch(function () {
+        // Offline or refused: the server checks the people again when the form is saved.
+      });
+  }
+
+  function updateHints() {
+    var days = categoryDays[categorySelect.value];
+    var text = "";
+    if (days && foundOn.value) {
+      var due = new Date(foundOn.value + "T00:00:00");
+      due.setDate(due.getDate() + days);
+      text = "留空则为 " + iso(due) + "（按问题类别默认 " + days + " 天）";
+    } else if (days) {
+      text = "留空则按问题类别默认 " + days + " 天计算";
+    }
+    list.querySelectorAll(".due-default-hint").forEach(function (el) {
+      el.textContent = text;
+    });
+  }
+
+  function addMeasure() {
+    var index = parseInt(total.value, 10);
+    if (index >= maxForms) {
+      return;
+    }
+    var holder = document.createElement("div");
+    // The template is this page's own server-rendered empty form.
+    holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index)).replace(/__number__/g, String(index + 1));
+    var block = holder.firstElementChild;
+    list.appendChild(block);
+    total.value = String(index + 1);
+    applyPeople(block);
+    updateHints();
+    addButton.hidden = index + 1 >= maxForms;
+    var first = block.querySelector("textarea");
+    if (first) {
+      first.focus();
+    }
+  }
+
+  orgSelect.addEventListener("change", loadPeople);
+  categorySelect.addEventListener("change", updateHints);
+  foundOn.addEventListener("change", updateHints);
+  addButton.addEventListener("click", addMeasure);
+  addButton.hidden = parseInt(total.value, 10) >= maxForms;
+  updateHints();
+})();
