@@ -1,0 +1,122 @@
+"""整改台账 export (.xlsx): the standard columns of domain.md, written row by row with bounded memory.
+
+openpyxl's write-only mode streams each row to a temporary file as it is appended, so memory stays flat
+whatever the number of rows; the caller iterates the queryset in chunks (``.iterator()``).
+"""
+
+import datetime
+from collections.abc import Iterable
+from typing import IO
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from partyreview.rectifications.models import Light, Rectification
+
+REGISTER_SHEET = "整改台账"
+# (header, width in characters). The first twelve are the register of domain.md; the light follows.
+REGISTER_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("序号", 6),
+    ("检查名称", 22),
+    ("党组织", 16),
+    ("问题类别", 18),
+    ("问题描述", 40),
+    ("整改措施", 40),
+    ("责任领导", 10),
+    ("责任人", 10),
+    ("整改时限", 12),
+    ("整改进展", 40),
+    ("状态", 9),
+    ("销号日期", 12),
+    ("红黄绿灯", 9),
+)
+LIGHT_FILLS = {
+    Light.GREEN: PatternFill("solid", fgColor="C6EFCE"),
+    Light.YELLOW: PatternFill("solid", fgColor="FFEB9C"),
+    Light.RED: PatternFill("solid", fgColor="FFC7CE"),
+}
+LIGHT_LABELS = dict(Light.choices)
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+DATE_FORMAT = "yyyy-mm-dd"
+# A cell a spreadsheet would read as a formula (or as DDE in older ones). Written as text, never evaluated.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cell(ws: Worksheet, value: str | None, *, wrap: bool = False) -> WriteOnlyCell:
+    text = ILLEGAL_CHARACTERS_RE.sub("", value or "")
+    cell = WriteOnlyCell(ws, value=text)
+    if text.startswith(FORMULA_PREFIXES):
+        # openpyxl took the leading "=" as a formula; store a plain string, and the quote prefix makes Excel
+        # keep it as text even when someone edits the cell later.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    cell.alignment = WRAP if wrap else TOP
+    return cell
+
+
+def _date_cell(ws: Worksheet, value: datetime.date | None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = DATE_FORMAT
+    cell.alignment = TOP
+    return cell
+
+
+def write_register(rows: Iterable[Rectification], target: IO[bytes]) -> int:
+    """Write the register to ``target`` (a binary file); returns the number of data rows.
+
+    ``rows`` come from ``selectors.register_rows`` (``light`` and ``latest_progress`` annotated).
+    """
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(REGISTER_SHEET)
+    for index, (_header, width) in enumerate(REGISTER_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+
+    header = []
+    for title, _width in REGISTER_COLUMNS:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = HEADER_ALIGN
+        header.append(cell)
+    ws.append(header)
+
+    count = 0
+    for count, r in enumerate(rows, start=1):
+        finding = r.finding
+        closed_on = timezone.localtime(r.closed_at).date() if r.closed_at else None
+        light = WriteOnlyCell(ws, value=LIGHT_LABELS.get(r.light, ""))
+        light.fill = LIGHT_FILLS.get(r.light, LIGHT_FILLS[Light.GREEN])
+        light.alignment = TOP
+        number = WriteOnlyCell(ws, value=count)
+        number.alignment = TOP
+        ws.append(
+            [
+                number,
+                _text_cell(ws, finding.inspection.title, wrap=True),
+                _text_cell(ws, finding.organization.name, wrap=True),
+                _text_cell(ws, finding.category.name, wrap=True),
+                _text_cell(ws, finding.description, wrap=True),
+                _text_cell(ws, r.measure, wrap=True),
+                _text_cell(ws, r.responsible_leader.display_name if r.responsible_leader else ""),
+                _text_cell(ws, r.assignee.display_name),
+                _date_cell(ws, r.due_date),
+                _text_cell(ws, r.latest_progress, wrap=True),
+                _text_cell(ws, r.get_status_display()),
+                _date_cell(ws, closed_on),
+                light,
+            ]
+        )
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(REGISTER_COLUMNS))}{count + 1}"
+    wb.save(target)
+    return count

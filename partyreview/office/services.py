@@ -1,0 +1,194 @@
+"""Writes of the office app: storing an upload for preview, and importing a clean plan in one transaction.
+
+Every finding and measure is created through ``rectifications.services.finding_file``, so imported
+records carry the same checks, history and notifications as those typed in by hand.
+"""
+
+import datetime
+import hashlib
+import io
+from dataclasses import dataclass
+from typing import IO
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from partyreview.accounts.models import User
+from partyreview.common.errors import ActionRefused
+from partyreview.inspections.models import Finding, FindingSource, Inspection
+from partyreview.office import importers
+from partyreview.office.importers import ImportPlan, ImportRefused
+from partyreview.office.models import ImportBatch, ImportStatus
+from partyreview.office.permissions import can_import_findings
+from partyreview.rectifications.services import MeasureInput, finding_file
+
+# Unconfirmed uploads are scratch files; they are cleared out after this long.
+PREVIEW_LIFETIME = datetime.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    findings_created: int
+    measures_created: int
+    findings_skipped: int
+
+    def __str__(self) -> str:
+        text = f"新建问题 {self.findings_created} 个、整改措施 {self.measures_created} 项"
+        if self.findings_skipped:
+            text += f"，{self.findings_skipped} 个问题已存在，跳过"
+        return text
+
+
+def _require_importer(actor: User, inspection: Inspection) -> None:
+    if not can_import_findings(actor, inspection):
+        raise ActionRefused("您无权向该检查导入问题清单。")
+
+
+def findings_import(*, actor: User, inspection: Inspection, plan: ImportPlan) -> ImportResult:
+    """Create every finding of a clean plan, or none: one transaction, and any refusal rolls it all back."""
+    _require_importer(actor, inspection)
+    if plan.errors:
+        raise ActionRefused(f"文件中有 {len(plan.errors)} 处错误，未导入任何数据。请修改后重新上传。")
+    created = measures = skipped = 0
+    with transaction.atomic():
+        # Two people importing into one inspection at once are serialised here; the second then finds
+        # the first one's sequence numbers and skips them, as a re-import does.
+        Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
+        existing = set(
+            Finding.objects.filter(inspection=inspection, sequence__in=[f.sequence for f in plan.findings]).values_list(
+                "sequence", flat=True
+            )
+        )
+        skipped = len(plan.skipped)
+        for item in plan.findings:
+            if item.sequence in existing:
+                skipped += 1
+                continue
+            try:
+                finding_file(
+                    actor=actor,
+                    inspection=inspection,
+                    organization=item.organization,
+                    category=item.category,
+                    description=item.description,
+                    found_on=item.found_on,
+                    severity=item.severity,
+                    basis=item.basis,
+                    source=FindingSource.IMPORT,
+                    sequence=item.sequence,
+                    measures=[
+                        MeasureInput(
+                            measure=m.measure,
+                            assignee=m.assignee,
+                            due_date=m.due_date,
+                            kind=m.kind,
+                            responsible_leader=m.responsible_leader,
+                        )
+                        for m in item.measures
+                    ],
+                )
+            except ActionRefused as refused:
+                raise ActionRefused(
+                    f"第{item.rows[0]}行（序号 {item.sequence}）：{refused.message} 未导入任何数据。"
+                ) from refused
+            created += 1
+            measures += len(item.measures)
+    return ImportResult(findings_created=created, measures_created=measures, findings_skipped=skipped)
+
+
+def import_batch_create(*, actor: User, inspection: Inspection, upload: IO[bytes], name: str) -> ImportBatch:
+    """Check an uploaded file and keep it for the preview. A file refused as a whole is not kept."""
+    _require_importer(actor, inspection)
+    data = importers.check_container(upload)
+    importers.read_workbook(io.BytesIO(data))
+    _discard_stale_previews(actor)
+    batch = ImportBatch(
+        inspection=inspection,
+        uploaded_by=actor,
+        original_name=(name or "问题清单.xlsx")[-255:],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    batch.file.save("upload.xlsx", ContentFile(data), save=False)
+    try:
+        batch.save()
+    except Exception:
+        batch.file.delete(save=False)
+        raise
+    return batch
+
+
+def _discard_stale_previews(actor: User) -> None:
+    stale = ImportBatch.objects.filter(
+        uploaded_by=actor, status=ImportStatus.PREVIEW, created_at__lt=timezone.now() - PREVIEW_LIFETIME
+    )
+    for batch in stale:
+        if batch.file:
+            batch.file.delete(save=False)
+        batch.delete()
+
+
+def import_batch_plan(*, actor: User, batch: ImportBatch) -> ImportPlan:
+    """Read the stored upload again and check it against the database as it is now."""
+    if not batch.file:
+        raise ImportRefused("暂存的文件已不存在，请重新上传。")
+    try:
+        with batch.file.open("rb") as stored:
+            data = stored.read()
+    except FileNotFoundError:
+        raise ImportRefused("暂存的文件已不存在，请重新上传。") from None
+    if hashlib.sha256(data).hexdigest() != batch.sha256:
+        raise ImportRefused("暂存的文件与预览时不一致，请重新上传。")
+    rows = importers.read_workbook(io.BytesIO(data))
+    return importers.plan_import(actor=actor, inspection=batch.inspection, rows=rows)
+
+
+def import_batch_confirm(*, actor: User, batch: ImportBatch) -> ImportResult:
+    """Import exactly the previewed file, all or nothing, and record the outcome on the batch."""
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().select_related("inspection__inspecting_org").get(pk=batch.pk)
+        _require_importer(actor, locked.inspection)
+        if locked.is_imported:
+            raise ActionRefused("该文件已经导入，无需重复确认。")
+        plan = import_batch_plan(actor=actor, batch=locked)
+        result = findings_import(actor=actor, inspection=locked.inspection, plan=plan)
+        stored = locked.file.name
+        locked.file = ""
+        locked.status = ImportStatus.IMPORTED
+        locked.imported_at = timezone.now()
+        locked.findings_created = result.findings_created
+        locked.measures_created = result.measures_created
+        locked.findings_skipped = result.findings_skipped
+        locked.save()
+        storage = batch.file.storage
+        # The scratch file goes only once the import is committed; a rollback keeps it for another try.
+        transaction.on_commit(lambda: storage.delete(stored))
+    return result
+
+
+def findings_import_file(*, actor: User, inspection: Inspection, stream: IO[bytes], name: str) -> ImportResult:
+    """The command-line path: read, check and import in one go, leaving an import record behind."""
+    _require_importer(actor, inspection)
+    data = importers.check_container(stream)
+    rows = importers.read_workbook(io.BytesIO(data))
+    plan = importers.plan_import(actor=actor, inspection=inspection, rows=rows)
+    if plan.errors:
+        raise ImportRefused(
+            f"文件中有 {len(plan.errors)} 处错误，未导入任何数据：\n{importers.errors_text(plan.errors)}"
+        )
+    with transaction.atomic():
+        result = findings_import(actor=actor, inspection=inspection, plan=plan)
+        ImportBatch.objects.create(
+            inspection=inspection,
+            uploaded_by=actor,
+            original_name=name[-255:],
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            status=ImportStatus.IMPORTED,
+            imported_at=timezone.now(),
+            findings_created=result.findings_created,
+            measures_created=result.measures_created,
+            findings_skipped=result.findings_skipped,
+        )
+    return result

@@ -1,0 +1,226 @@
+"""The import pages: upload → preview with every bad row → confirm, all or nothing, staff in scope only."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from partyreview.inspections.models import Finding
+from partyreview.office.models import ImportBatch, ImportStatus
+from partyreview.office.services import import_batch_create
+from partyreview.rectifications.models import Rectification
+from tests.office.workbooks import row, xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def upload(data: bytes, name: str = "问题清单.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type=XLSX)
+
+
+def post_file(client, world, data: bytes, name: str = "问题清单.xlsx"):
+    return client.post(reverse("office:import"), {"inspection": world.inspection.pk, "file": upload(data, name)})
+
+
+def test_staff_uploads_previews_and_imports(world, client_for):
+    client = client_for(world.alice)
+
+    response = post_file(client, world, xlsx(row(), row(序号=1, 整改措施="第二项"), row(序号=2)))
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("office:import_preview", args=[batch.pk])
+    assert batch.status == ImportStatus.PREVIEW and batch.file
+    assert not Finding.objects.exists()
+
+    preview = client.get(response["Location"])
+    assert "将新建问题 2 个、整改措施 3 项" in preview.content.decode()
+    assert 'id="confirm-import"' in preview.content.decode()
+
+    confirmed = client.post(reverse("office:import_confirm", args=[batch.pk]), follow=True)
+    page = confirmed.content.decode()
+    assert "导入成功：新建问题 2 个、整改措施 3 项。" in page
+    assert f"{reverse('inspections:finding_list')}?inspection={world.inspection.pk}" in page
+    batch.refresh_from_db()
+    assert (batch.status, batch.findings_created, batch.measures_created) == (ImportStatus.IMPORTED, 2, 3)
+    assert not batch.file
+    assert Finding.objects.count() == 2
+
+
+def test_the_preview_lists_every_bad_row_and_offers_no_import(world, client_for):
+    client = client_for(world.alice)
+    post_file(client, world, xlsx(row(), row(序号=2, 党组织="不存在的支部", 整改时限="下个月")))
+    batch = ImportBatch.objects.get()
+
+    page = client.get(reverse("office:import_preview", args=[batch.pk])).content.decode()
+
+    assert "错误 2 处" in page
+    assert "<td>第4行</td><td>党组织</td><td>找不到党组织“不存在的支部”，请填写党组织名称或编码</td>" in page
+    assert "<td>第4行</td><td>整改时限</td><td>“下个月”不是有效日期，请填写如 2026-03-31 的日期</td>" in page
+    assert 'id="confirm-import"' not in page
+
+    response = client.post(reverse("office:import_confirm", args=[batch.pk]), follow=True)
+    assert "文件中有 2 处错误，未导入任何数据。请修改后重新上传。" in response.content.decode()
+    assert not Finding.objects.exists()
+
+
+def test_a_refused_file_shows_the_reason_on_the_form_and_is_not_kept(world, client_for):
+    client = client_for(world.alice)
+
+    response = post_file(client, world, b"not a workbook at all", name="伪装.xlsx")
+
+    assert response.status_code == 200
+    assert "文件不是有效的 Excel 工作簿（.xlsx），请使用下载的模板填写后上传。" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_confirming_twice_imports_once(world, client_for):
+    client = client_for(world.alice)
+    post_file(client, world, xlsx(row()))
+    batch = ImportBatch.objects.get()
+    client.post(reverse("office:import_confirm", args=[batch.pk]))
+
+    response = client.post(reverse("office:import_confirm", args=[batch.pk]), follow=True)
+
+    assert "该文件已经导入，无需重复确认。" in response.content.decode()
+    assert Finding.objects.count() == 1
+
+
+def test_the_confirm_step_imports_exactly_what_was_previewed(world, client_for):
+    """If the stored file changed after the preview (it should not), nothing is imported."""
+    client = client_for(world.alice)
+    post_file(client, world, xlsx(row()))
+    batch = ImportBatch.objects.get()
+    with batch.file.open("wb") as stored:
+        stored.write(xlsx(row(), row(序号=2)))
+
+    response = client.post(reverse("office:import_confirm", args=[batch.pk]), follow=True)
+
+    assert "暂存的文件与预览时不一致，请重新上传。" in response.content.decode()
+    assert not Finding.objects.exists()
+
+
+def test_reimporting_the_same_file_through_the_pages_reports_already_there(world, client_for):
+    client = client_for(world.alice)
+    data = xlsx(row())
+    post_file(client, world, data)
+    client.post(reverse("office:import_confirm", args=[ImportBatch.objects.get().pk]))
+
+    post_file(client, world, data)
+    second = ImportBatch.objects.filter(status=ImportStatus.PREVIEW).get()
+    page = client.get(reverse("office:import_preview", args=[second.pk])).content.decode()
+
+    assert "已存在，跳过" in page
+    assert "文件中的问题均已存在，无需导入。" in page
+    assert Finding.objects.count() == 1
+
+
+def test_the_template_downloads_as_an_xlsx(world, client_for):
+    response = client_for(world.alice).get(reverse("office:import_template"), {"inspection": world.inspection.pk})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    assert "attachment" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"PK")
+
+
+# ---- who may do what: role × scope × action --------------------------------------------------------
+
+
+def _preview_batch(world):
+    return import_batch_create(
+        actor=world.alice, inspection=world.inspection, upload=io.BytesIO(xlsx(row())), name="a.xlsx"
+    )
+
+
+ACTIONS = {
+    "upload page": lambda world, batch: ("get", reverse("office:import") + f"?inspection={world.inspection.pk}"),
+    "template": lambda world, batch: ("get", reverse("office:import_template")),
+    "preview": lambda world, batch: ("get", reverse("office:import_preview", args=[batch.pk])),
+    "confirm": lambda world, batch: ("post", reverse("office:import_confirm", args=[batch.pk])),
+}
+# The inspection is run by the committee: only committee staff (Alice) and the superuser may import into it.
+# Gina is staff, but of general branch A only; she may open the upload page and template, not this inspection.
+EXPECTED = {
+    "alice": {"upload page": 200, "template": 200, "preview": 200, "confirm": 302},
+    "root": {"upload page": 200, "template": 200, "preview": 200, "confirm": 302},
+    "gina": {"upload page": 404, "template": 200, "preview": 404, "confirm": 404},
+    "leo": {"upload page": 404, "template": 404, "preview": 404, "confirm": 404},
+    "sam": {"upload page": 404, "template": 404, "preview": 404, "confirm": 404},
+    "mike": {"upload page": 404, "template": 404, "preview": 404, "confirm": 404},
+    "nobody": {"upload page": 404, "template": 404, "preview": 404, "confirm": 404},
+}
+
+
+@pytest.mark.parametrize("persona", list(EXPECTED))
+@pytest.mark.parametrize("action", list(ACTIONS))
+def test_only_staff_over_the_inspecting_organisation_reach_the_import(world, client_for, persona, action):
+    batch = _preview_batch(world)
+    method, url = ACTIONS[action](world, batch)
+
+    response = getattr(client_for(getattr(world, persona)), method)(url)
+
+    assert response.status_code == EXPECTED[persona][action]
+    if action == "confirm" and response.status_code == 404:
+        assert not Finding.objects.exists()
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, world):
+    response = client.get(reverse("office:import"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+# ---- the command ------------------------------------------------------------------------------------
+
+
+def test_the_command_imports_a_file_and_a_second_run_creates_nothing(world, tmp_path):
+    path = tmp_path / "清单.xlsx"
+    path.write_bytes(xlsx(row(), row(序号=1, 整改措施="第二项"), row(序号=2)))
+    out = io.StringIO()
+
+    call_command("import_findings", str(path), inspection=world.inspection.pk, user="alice", stdout=out)
+    call_command("import_findings", str(path), inspection=world.inspection.pk, user="alice", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "导入完成：新建问题 2 个、整改措施 3 项。",
+        "导入完成：新建问题 0 个、整改措施 0 项，2 个问题已存在，跳过。",
+    ]
+    assert (Finding.objects.count(), Rectification.objects.count()) == (2, 3)
+    assert ImportBatch.objects.filter(status=ImportStatus.IMPORTED).count() == 2
+
+
+def test_the_command_reports_every_error_and_imports_nothing(world, tmp_path):
+    path = tmp_path / "清单.xlsx"
+    path.write_bytes(xlsx(row(), row(序号=2, 问题类别="不存在的类别")))
+
+    with pytest.raises(CommandError) as failed:
+        call_command("import_findings", str(path), inspection=world.inspection.pk, user="alice")
+
+    assert str(failed.value) == (
+        "文件中有 1 处错误，未导入任何数据：\n第4行“问题类别”：问题类别“不存在的类别”不存在，请从下拉列表中选择"
+    )
+    assert not Finding.objects.exists()
+
+
+def test_the_command_dry_run_writes_nothing(world, tmp_path):
+    path = tmp_path / "清单.xlsx"
+    path.write_bytes(xlsx(row()))
+    out = io.StringIO()
+
+    call_command("import_findings", str(path), inspection=world.inspection.pk, user="alice", dry_run=True, stdout=out)
+
+    assert "检查通过（未写入）：将新建问题 1 个、整改措施 1 项" in out.getvalue()
+    assert not Finding.objects.exists()
+
+
+def test_the_command_refuses_a_user_who_may_not_import(world, tmp_path):
+    path = tmp_path / "清单.xlsx"
+    path.write_bytes(xlsx(row()))
+
+    with pytest.raises(CommandError, match="您无权向该检查导入问题清单。"):
+        call_command("import_findings", str(path), inspection=world.inspection.pk, user="gina")
+    assert not Finding.objects.exists()
