@@ -40,11 +40,22 @@ def safe_display_name(name: str) -> str:
     return (cleaned or "未命名文件")[:200]
 
 
+def size_label(size: int) -> str:
+    """20 MB, 512 KB, 300 字节: the limit as people read it (a limit below 1 MB is set in tests and pilots)."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            value = size / factor
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{size} 字节"
+
+
 def check_upload(upload: UploadedFile) -> CheckedFile:
     name = safe_display_name(upload.name or "")
     max_bytes = settings.EVIDENCE_MAX_BYTES
     if upload.size > max_bytes:
-        raise ActionRefused(f"文件“{name}”超过 {max_bytes // (1024 * 1024)} MB 的大小限制。")
+        raise ActionRefused(
+            f"文件“{name}”大小为 {size_label(upload.size)}，超过 {size_label(max_bytes)} 的限制，请压缩或拆分后再上传。"
+        )
     if upload.size == 0:
         raise ActionRefused(f"文件“{name}”是空文件。")
     upload.seek(0)

@@ -10,7 +10,7 @@ from partyreview.accounts.models import Role, User
 from partyreview.common.dates import local_today
 from partyreview.inspections.models import Finding, Inspection
 from partyreview.organizations.models import Organization
-from partyreview.organizations.permissions import scope_q
+from partyreview.organizations.permissions import grants_of, scope_q
 from partyreview.rectifications.models import (
     ExtensionRequest,
     ExtensionStatus,
@@ -19,6 +19,7 @@ from partyreview.rectifications.models import (
     RectificationStatus,
     light_q,
 )
+from partyreview.rectifications.permissions import rectifications_visible_to
 
 
 class FindingStatus:
@@ -242,3 +243,57 @@ def extensions_awaiting_decision(user: User) -> QuerySet[ExtensionRequest]:
         )
         .order_by("requested_at", "id")
     )
+
+
+# ---- branch secretaries and assignees: what they owe -------------------------------------------------
+
+DUE_SOON_DAYS = 7
+
+
+def rectifications_reported_by(user: User) -> QuerySet[Rectification]:
+    """本支部整改: the measures of the branches the user is secretary of, and those assigned to them.
+
+    Narrower than ``rectifications_visible_to`` on purpose: a secretary who is also staff somewhere sees
+    the branch's work here and the whole register elsewhere.
+    """
+    branch_ids = [g.organization_id for g in grants_of(user) if g.role == Role.SECRETARY]
+    return rectifications_visible_to(user).filter(Q(responsible_org_id__in=branch_ids) | Q(assignee_id=user.pk))
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """One group of the secretary's home page, in the order the groups are shown."""
+
+    key: str  # returned, overdue, due_soon, rest, submitted
+    title: str
+    hint: str
+    rectifications: list[Rectification]
+
+
+def reporter_worklist(user: User, today: datetime.date | None = None) -> list[Worklist]:
+    """The user's open measures grouped by what needs doing: returned (the staff's reason first), overdue,
+    due within ``DUE_SOON_DAYS``, the rest, and those waiting for the staff's review. One query."""
+    today = today or local_today()
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    rows = rectifications_for_list(rectifications_reported_by(user).open(), today).order_by("due_date", "id")
+    groups: dict[str, list[Rectification]] = {k: [] for k in ("returned", "overdue", "due_soon", "rest", "submitted")}
+    for r in rows:
+        if r.status == RectificationStatus.RETURNED:
+            groups["returned"].append(r)
+        elif r.status == RectificationStatus.SUBMITTED:
+            # Nothing for the branch to do until staff decide, however late it is.
+            groups["submitted"].append(r)
+        elif r.due_date < today:
+            groups["overdue"].append(r)
+        elif r.due_date <= soon:
+            groups["due_soon"].append(r)
+        else:
+            groups["rest"].append(r)
+    titles = {
+        "returned": ("已退回", "党务工作人员退回了销号申请，请按退回原因补充整改后重新申请。"),
+        "overdue": ("已逾期", "已过整改时限，请尽快整改，确需延期的请申请延期。"),
+        "due_soon": (f"{DUE_SOON_DAYS}天内到期", "即将到期，请抓紧落实并上传佐证材料。"),
+        "rest": ("整改中", ""),
+        "submitted": ("待审核", "已申请销号，等待党务工作人员审核，审核前不能修改。"),
+    }
+    return [Worklist(key, *titles[key], items) for key, items in groups.items()]

@@ -455,11 +455,17 @@ def rectification_reopen(
 
 
 def extension_request(
-    *, actor: User, rectification: Rectification, new_due_date: datetime.date, reason: str
+    *,
+    actor: User,
+    rectification: Rectification,
+    new_due_date: datetime.date,
+    reason: str,
+    expected_version: int | None = None,
 ) -> ExtensionRequest:
     reason = _require_text(reason, "延期理由")
     with transaction.atomic():
-        r = _lock(rectification, None)
+        # A form loaded before the deadline moved asks for the wrong date: refuse it like any stale edit.
+        r = _lock(rectification, expected_version)
         if not perms.can_request_extension(actor, r):
             raise ActionRefused("只有支部书记或责任人可以申请延期。")
         _require_state(r, "request_extension")
