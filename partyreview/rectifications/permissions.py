@@ -4,6 +4,7 @@ services check the predicates again, so the admin, commands and Celery are held 
 from django.db.models import Q, QuerySet
 
 from partyreview.accounts.models import Role, User
+from partyreview.organizations.models import Organization
 from partyreview.organizations.permissions import has_role_over, is_admin, roles_over, scope_q
 from partyreview.rectifications.models import Evidence, Rectification
 
@@ -58,3 +59,8 @@ def can_request_extension(user: User, rectification: Rectification) -> bool:
 
 def can_escalate(user: User, rectification: Rectification) -> bool:
     return has_role_over(user, rectification.responsible_org, {Role.LEADER, Role.STAFF}) or is_admin(user)
+
+
+def can_escalate_organization(user: User, organization: Organization) -> bool:
+    """督办 a whole branch from the dashboard: the same people who may press one of its measures."""
+    return has_role_over(user, organization, {Role.LEADER, Role.STAFF}) or is_admin(user)

@@ -550,3 +550,41 @@ def escalation_create(*, actor: User, rectification: Rectification, instruction:
             actor=actor,
         )
     return escalation
+
+
+def escalation_create_for_organization(
+    *, actor: User, organization: Organization, instruction: str
+) -> list[Escalation]:
+    """A leader presses a lagging branch (from the dashboard): one 督办 on each of its open overdue measures,
+    so every measure's timeline shows it, and one message per person rather than one per measure."""
+    instruction = _require_text(instruction, "督办要求")
+    if not perms.can_escalate_organization(actor, organization):
+        raise ActionRefused("您无权督办该党组织。")
+    with transaction.atomic():
+        overdue = list(
+            Rectification.objects.overdue()
+            .filter(responsible_org=organization)
+            .select_related("assignee", "responsible_leader")
+            .order_by("due_date", "id")
+        )
+        if not overdue:
+            raise ActionRefused(f"“{organization}”目前没有逾期未销号的整改措施，无需督办。")
+        escalations = Escalation.objects.bulk_create(
+            [
+                Escalation(rectification=r, organization=organization, instruction=instruction, created_by=actor)
+                for r in overdue
+            ]
+        )
+        title = f"督办：{organization} 有 {len(overdue)} 项整改措施逾期"
+        body = f"{actor.display_name}：{instruction[:120]}"
+        reporters = [*secretaries_of(organization), *(r.assignee for r in overdue)]
+        _notify(
+            reporters, kind="escalation", title=title, body=body, url=reverse("rectifications:my_branch"), actor=actor
+        )
+        told = {u.pk for u in reporters}
+        leaders = [
+            r.responsible_leader for r in overdue if r.responsible_leader and r.responsible_leader.pk not in told
+        ]
+        register = reverse("rectifications:list") + f"?organization={organization.pk}&overdue=1"
+        _notify(leaders, kind="escalation", title=title, body=body, url=register, actor=actor)
+    return escalations
