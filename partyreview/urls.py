@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("partyreview.accounts.urls")),
     path("inspections/", include("partyreview.inspections.urls")),
     path("rectifications/", include("partyreview.rectifications.urls")),
+    path("orglife/", include("partyreview.orglife.urls")),
     path("dashboard/", include("partyreview.dashboards.urls")),
     path("reminders/", include("partyreview.reminders.urls")),
     path("office/", include("partyreview.office.urls")),

@@ -1,0 +1,32 @@
+"""Organisational-life cards that other pages include with one tag.
+
+``{% load orglife %}`` then:
+
+- ``{% orglife_branch_card branch %}`` on a secretary's home: "本月还需：支委会、主题党日" and warnings.
+- ``{% orglife_summary_card %}`` on the leads' dashboard: branches by light in the viewer's scope.
+
+Each card is a fixed number of queries whatever the size of the tree.
+"""
+
+from django import template
+
+from partyreview.common.dates import local_today
+from partyreview.organizations.models import Organization
+from partyreview.orglife import permissions as perms
+from partyreview.orglife.selectors import compliance, compliance_summary
+
+register = template.Library()
+
+
+@register.inclusion_tag("orglife/_compliance_branch.html", takes_context=True)
+def orglife_branch_card(context: template.Context, branch: Organization) -> dict:
+    user = context["request"].user
+    rows = compliance(perms.branches_visible_to(user).filter(pk=branch.pk), local_today())
+    return {"compliance": rows[0] if rows else None, "can_keep": perms.can_keep_records(user, branch)}
+
+
+@register.inclusion_tag("orglife/_compliance_summary.html", takes_context=True)
+def orglife_summary_card(context: template.Context) -> dict:
+    user = context["request"].user
+    summary = compliance_summary(perms.branches_visible_to(user), local_today(), perms.breaches_visible_to(user))
+    return {"summary": summary}
