@@ -1,6 +1,7 @@
 """Writes for users and their notifications."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +17,26 @@ def notification_create(*, recipients: Iterable[User], kind: str, title: str, bo
     unique = {user.pk: user for user in recipients if user is not None and user.is_active}
     rows = [Notification(recipient=user, kind=kind, title=title, body=body, url=url) for user in unique.values()]
     Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class NewNotification:
+    recipient_id: int
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+def notification_create_many(*, notifications: Iterable[NewNotification]) -> int:
+    """Write many different notifications in one batch: the reminder sweep gives each person their own
+    digest, thousands in a run. Callers pass ids of active users only."""
+    rows = [
+        Notification(recipient_id=n.recipient_id, kind=n.kind, title=n.title, body=n.body, url=n.url)
+        for n in notifications
+    ]
+    Notification.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
 

@@ -252,6 +252,22 @@ CELERY_BEAT_SCHEDULE["orglife-nightly-check"] = {
     "task": "partyreview.orglife.tasks.check_org_life",
     "schedule": crontab(hour=ORGLIFE_CHECK_HOUR, minute=30),
 }
+# Reminders (partyreview/reminders, docs/decisions/reminders-*.md). The policy (days, escalation, the
+# daily hour) is edited by administrators in the admin; these are the machine's knobs. Beat only ticks:
+# each tick runs the day's sweep once the configured hour has passed, so a changed hour needs no restart
+# and a day the machine was down is caught up at the next tick.
+REMINDER_TICK_SECONDS = env.int("REMINDER_TICK_SECONDS", default=600)
+REMINDER_SEND_MAX_ATTEMPTS = env.int("REMINDER_SEND_MAX_ATTEMPTS", default=8)
+REMINDER_RETRY_BACKOFF_SECONDS = env.int("REMINDER_RETRY_BACKOFF_SECONDS", default=30)
+REMINDER_RETRY_BACKOFF_MAX_SECONDS = env.int("REMINDER_RETRY_BACKOFF_MAX_SECONDS", default=3600)
+REMINDER_REQUEUE_AFTER_SECONDS = env.int("REMINDER_REQUEUE_AFTER_SECONDS", default=1800)
+REMINDER_WEBHOOK_TIMEOUT = env.int("REMINDER_WEBHOOK_TIMEOUT", default=10)
+CELERY_BEAT_SCHEDULE["reminders-tick"] = {
+    "task": "partyreview.reminders.tasks.reminders_tick",
+    "schedule": float(REMINDER_TICK_SECONDS),
+    # A tick that waited past the next one is worthless: drop it rather than run a backlog.
+    "options": {"expires": REMINDER_TICK_SECONDS},
+}
 
 LOGGING = {
     "version": 1,
