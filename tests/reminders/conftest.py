@@ -1,0 +1,71 @@
+"""Reminder tests run on a controlled clock: the world is built on Monday 2 March 2026, 09:00 in Beijing,
+and ``clock.go(day)`` moves to 09:00 (or a given hour) of another day.
+
+The personas are the shared ones (tests/conftest.py): Mike is the assignee of A1's measures and Sam its
+secretary; Leo leads the committee and is every measure's responsible leader; Alice owns the inspection.
+"""
+
+import datetime
+import zoneinfo
+
+import pytest
+
+from partyreview.reminders.models import ReminderPolicy
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+START = datetime.date(2026, 3, 2)  # a Monday
+
+
+class Clock:
+    def __init__(self, machine) -> None:
+        self.machine = machine
+        self.go(START)
+
+    def go(self, day: datetime.date, hour: int = 9, minute: int = 0) -> None:
+        self.machine.move_to(datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=SHANGHAI), tick=False)
+
+    def at(self, days: int, hour: int = 9) -> datetime.date:
+        """Go to START + days and return that date."""
+        day = START + datetime.timedelta(days=days)
+        self.go(day, hour)
+        return day
+
+
+@pytest.fixture
+def clock(time_machine) -> Clock:
+    return Clock(time_machine)
+
+
+@pytest.fixture
+def world(clock, world):
+    """The shared world, built with the clock already at START."""
+    return world
+
+
+@pytest.fixture
+def policy(db) -> ReminderPolicy:
+    """The default policy without the weekly summary, so a test of the deadline steps sees only those."""
+    policy = ReminderPolicy.load()
+    policy.weekly_summary_enabled = False
+    policy.save()
+    return policy
+
+
+@pytest.fixture
+def email_on(settings):
+    settings.REMINDER_EMAIL_ENABLED = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def sweep(clock, django_capture_on_commit_callbacks):
+    """``sweep(days)``: go to START + days at 09:00 and run the sweep, running what it queues on commit."""
+    from partyreview.reminders.models import SweepTrigger
+    from partyreview.reminders.services import reminders_sweep
+
+    def run(days: int):
+        day = clock.at(days)
+        with django_capture_on_commit_callbacks(execute=True):
+            return reminders_sweep(day=day, trigger=SweepTrigger.COMMAND)
+
+    return run
