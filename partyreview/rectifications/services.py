@@ -8,7 +8,8 @@ ActionRefused with a Chinese message and changes nothing.
 
 import datetime
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -117,31 +118,44 @@ def _require_text(value: str, label: str) -> str:
     return value
 
 
-def _store_evidence(
-    *, rectification: Rectification, update: ProgressUpdate, files: Sequence[UploadedFile], actor: User
-) -> list[Evidence]:
+@contextmanager
+def _files_removed_on_error() -> Iterator[list[Evidence]]:
+    """Collects evidence stored inside the block; if the block fails, their files are deleted.
+
+    The database rolls back by itself; stored files must be removed by hand, whatever step failed.
+    """
     stored: list[Evidence] = []
-    # Check every file before storing any, so one bad file saves nothing of the update.
-    checked = [check_upload(f) for f in files]
     try:
-        for item in checked:
-            evidence = Evidence(
-                rectification=rectification,
-                progress_update=update,
-                original_name=item.original_name,
-                content_type=item.content_type,
-                size=item.size,
-                sha256=item.sha256,
-                uploaded_by=actor,
-            )
-            evidence.file.save(item.original_name, item.upload, save=False)
-            stored.append(evidence)
-            evidence.save()
-    except Exception:
-        # The database rolls back with the surrounding transaction; the files must go by hand.
+        yield stored
+    except BaseException:
         for evidence in stored:
             evidence.file.delete(save=False)
         raise
+
+
+def _store_evidence(
+    *,
+    rectification: Rectification,
+    update: ProgressUpdate,
+    files: Sequence[UploadedFile],
+    actor: User,
+    stored: list[Evidence],
+) -> list[Evidence]:
+    # Check every file before storing any, so one bad file saves nothing of the update.
+    checked = [check_upload(f) for f in files]
+    for item in checked:
+        evidence = Evidence(
+            rectification=rectification,
+            progress_update=update,
+            original_name=item.original_name,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+            uploaded_by=actor,
+        )
+        evidence.file.save(item.original_name, item.upload, save=False)
+        stored.append(evidence)
+        evidence.save()
     return stored
 
 
@@ -327,13 +341,13 @@ def rectification_record_progress(
     expected_version: int | None = None,
 ) -> ProgressUpdate:
     note = _require_text(note, "进展情况")
-    with transaction.atomic():
+    with _files_removed_on_error() as stored, transaction.atomic():
         r = _lock(rectification, expected_version)
         if not perms.can_record_progress(actor, r):
             raise ActionRefused("您无权填报该整改措施的进展。")
         target = _require_state(r, "progress")
         update = ProgressUpdate.objects.create(rectification=r, kind=ProgressKind.PROGRESS, note=note, author=actor)
-        _store_evidence(rectification=r, update=update, files=files, actor=actor)
+        _store_evidence(rectification=r, update=update, files=files, actor=actor, stored=stored)
         r.status = target
         _save(r, actor=actor, reason="填报进展")
     return update
@@ -348,7 +362,7 @@ def rectification_submit(
     expected_version: int | None = None,
 ) -> Rectification:
     summary = _require_text(summary, "整改情况说明")
-    with transaction.atomic():
+    with _files_removed_on_error() as stored, transaction.atomic():
         r = _lock(rectification, expected_version)
         if not perms.can_submit_rectification(actor, r):
             raise ActionRefused("只有支部书记或责任人可以申请销号。")
@@ -358,7 +372,7 @@ def rectification_submit(
         update = ProgressUpdate.objects.create(
             rectification=r, kind=ProgressKind.SUBMISSION, note=summary, author=actor
         )
-        _store_evidence(rectification=r, update=update, files=files, actor=actor)
+        _store_evidence(rectification=r, update=update, files=files, actor=actor, stored=stored)
         r.status = target
         r.submitted_at = timezone.now()
         r.submitted_by = actor
