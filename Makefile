@@ -2,7 +2,7 @@
 
 VENV := .venv
 
-.PHONY: install lint fmt run test
+.PHONY: install lint fmt run test backup restore
 
 # Create .venv and install requirements.txt (only when it changed).
 install:
@@ -24,3 +24,13 @@ run: install
 # Lint, then the test suite on PostgreSQL and on SQLite.
 test:
 	scripts/test.sh
+
+# Back up every database row and stored file to var/backups/ (or BACKUP=path).
+backup: install
+	.venv/bin/python manage.py backup $(BACKUP)
+
+# Restore BACKUP=path into the configured (migrated) database; REPLACE=1 to overwrite existing data.
+restore: install
+	@test -n "$(BACKUP)" || (echo "用法: make restore BACKUP=var/backups/xxx.tar.gz [REPLACE=1]" >&2; exit 2)
+	.venv/bin/python manage.py migrate --noinput
+	.venv/bin/python manage.py restore $(BACKUP) $(if $(REPLACE),--replace,)
