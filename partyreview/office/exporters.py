@@ -5,6 +5,7 @@ whatever the number of rows; the caller iterates the queryset in chunks (``.iter
 """
 
 import datetime
+import math
 from collections.abc import Iterable
 from typing import IO
 
@@ -70,6 +71,26 @@ def _date_cell(ws: Worksheet, value: datetime.date | None) -> WriteOnlyCell:
     return cell
 
 
+# Write-only sheets cannot autofit, and LibreOffice keeps a row's default height on opening, so wrapped
+# text would hide behind one line. Estimate the lines instead: a CJK character takes about two units of
+# column width, a Latin one about one.
+LINE_HEIGHT = 15.0
+MAX_ROW_HEIGHT = 409.0
+
+
+def _display_units(line: str) -> int:
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in line)
+
+
+def _row_height(cells: Iterable[tuple[str, int]]) -> float | None:
+    lines = 1
+    for text, width in cells:
+        usable = max(width - 1, 1)
+        needed = sum(max(1, math.ceil(_display_units(line) / usable)) for line in text.split("\n"))
+        lines = max(lines, needed)
+    return min(LINE_HEIGHT * lines + 3, MAX_ROW_HEIGHT) if lines > 1 else None
+
+
 def write_register(rows: Iterable[Rectification], target: IO[bytes]) -> int:
     """Write the register to ``target`` (a binary file); returns the number of data rows.
 
@@ -80,7 +101,13 @@ def write_register(rows: Iterable[Rectification], target: IO[bytes]) -> int:
     for index, (_header, width) in enumerate(REGISTER_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"
+    # Printed as a ledger is: landscape A4, every column on the page width, the header on every page.
     ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     header = []
     for title, _width in REGISTER_COLUMNS:
@@ -100,23 +127,31 @@ def write_register(rows: Iterable[Rectification], target: IO[bytes]) -> int:
         light.alignment = TOP
         number = WriteOnlyCell(ws, value=count)
         number.alignment = TOP
-        ws.append(
-            [
-                number,
-                _text_cell(ws, finding.inspection.title, wrap=True),
-                _text_cell(ws, finding.organization.name, wrap=True),
-                _text_cell(ws, finding.category.name, wrap=True),
-                _text_cell(ws, finding.description, wrap=True),
-                _text_cell(ws, r.measure, wrap=True),
-                _text_cell(ws, r.responsible_leader.display_name if r.responsible_leader else ""),
-                _text_cell(ws, r.assignee.display_name),
-                _date_cell(ws, r.due_date),
-                _text_cell(ws, r.latest_progress, wrap=True),
-                _text_cell(ws, r.get_status_display()),
-                _date_cell(ws, closed_on),
-                light,
-            ]
+        cells = [
+            number,
+            _text_cell(ws, finding.inspection.title, wrap=True),
+            _text_cell(ws, finding.organization.name, wrap=True),
+            _text_cell(ws, finding.category.name, wrap=True),
+            _text_cell(ws, finding.description, wrap=True),
+            _text_cell(ws, r.measure, wrap=True),
+            _text_cell(ws, r.responsible_leader.display_name if r.responsible_leader else ""),
+            _text_cell(ws, r.assignee.display_name),
+            _date_cell(ws, r.due_date),
+            _text_cell(ws, r.latest_progress, wrap=True),
+            _text_cell(ws, r.get_status_display()),
+            _date_cell(ws, closed_on),
+            light,
+        ]
+        height = _row_height(
+            (cell.value, REGISTER_COLUMNS[index][1])
+            for index, cell in enumerate(cells)
+            if isinstance(cell.value, str) and cell.alignment.wrap_text
         )
+        if height:
+            # Set just before the row is written and dropped after, so the dimensions never pile up.
+            ws.row_dimensions[count + 1].height = height
+        ws.append(cells)
+        ws.row_dimensions.pop(count + 1, None)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(REGISTER_COLUMNS))}{count + 1}"
     wb.save(target)
     return count

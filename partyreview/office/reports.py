@@ -116,6 +116,10 @@ class _Report:
             cells = table.add_row().cells
             for cell, value in zip(cells, values, strict=True):
                 self._cell(cell, value)
+        # Word reads the cell widths, LibreOffice and WPS the grid: set both, and keep autofit off.
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)
         for row in table.rows:
             for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = Cm(width)
@@ -226,10 +230,12 @@ def build_inspection_report(data: ReportData) -> bytes:
                 ]
                 for r in data.unfinished
             ],
-            [1.2, 2.0, 3.0, 3.0, 1.5, 2.0, 1.3, 1.6],
+            [1.1, 1.8, 3.0, 3.2, 1.4, 1.9, 1.2, 2.0],
         )
-    else:
+    elif h.measures:
         report.paragraph("所有整改措施均已完成并销号。")
+    else:
+        report.paragraph("本次检查尚未录入整改措施。")
 
     report.heading("已完成（销号）的整改事项")
     if data.closed:
