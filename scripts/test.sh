@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 scripts/install.sh
-scripts/system-packages.sh postgresql redis-server chromium fonts-noto-cjk
+scripts/system-packages.sh postgresql redis-server chromium fonts-noto-cjk libreoffice-calc libreoffice-writer
 
 # Playwright drives Debian's Chromium; it must never fetch a browser itself.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
