@@ -90,7 +90,9 @@ class RectificationFilter(django_filters.FilterSet):
         label="问题类别", field_name="finding__category", queryset=_categories, empty_label="全部类别"
     )
     status = django_filters.MultipleChoiceFilter(
-        label="状态", choices=RectificationStatus.choices, widget=forms.CheckboxSelectMultiple
+        label="状态",
+        choices=RectificationStatus.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     severity = django_filters.ChoiceFilter(
         label="严重程度", field_name="finding__severity", choices=Severity.choices, empty_label="全部"

@@ -20,7 +20,7 @@ def sort_header(context: dict, field: str, label: str) -> str:
     elif current == f"-{field}":
         target, arrow, aria = field, "▼", "descending"
     else:
-        target, arrow, aria = field, "", "none"
+        target, arrow, aria = field, "⇅", "none"
     params["ordering"] = target
     params.pop("page", None)
     return format_html(
