@@ -53,23 +53,30 @@ class RuleBook:
 
     def __init__(self, rows: Iterable[RuleSetting]) -> None:
         self._rows = {(row.organization_kind, row.rule): row for row in rows}
+        self._configs: dict[tuple[str, str], RuleConfig] = {}
 
     @classmethod
     def load(cls) -> "RuleBook":
         return cls(RuleSetting.objects.all())
 
     def config(self, kind: str, code: str) -> RuleConfig:
-        base = default_config(kind, code)
-        row = self._rows.get((kind, code))
-        if row is None:
-            return base
-        return RuleConfig(
-            rule=base.rule,
-            enabled=row.is_enabled,
-            period=row.period or base.period,
-            threshold=row.threshold,
-            term_years=row.term_years or base.term_years,
-        )
+        # Asked once per organisation and rule: thousands of times in a night, so remembered.
+        key = (kind, code)
+        if key not in self._configs:
+            base = default_config(kind, code)
+            row = self._rows.get(key)
+            self._configs[key] = (
+                base
+                if row is None
+                else RuleConfig(
+                    rule=base.rule,
+                    enabled=row.is_enabled,
+                    period=row.period or base.period,
+                    threshold=row.threshold,
+                    term_years=row.term_years or base.term_years,
+                )
+            )
+        return self._configs[key]
 
     def applies(self, organization: Organization, code: str) -> RuleConfig | None:
         """The rule's configuration when it applies to this organisation, else None.
@@ -547,6 +554,9 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
 ]
 
 
+MEETING_LABEL_ORDER = {RULES[code].label: index for index, code in enumerate(MEETING_RULES)}
+
+
 def _rank(light: int | None) -> int:
     # Worst first: red, yellow, then green; grey (not yet due) weighs like green.
     return {RED: 3, YELLOW: 2}.get(light, 1)
@@ -610,7 +620,7 @@ def compliance(
     for row in rows.values():
         row.needed = {PERIOD_WORDS[k]: row.needed[PERIOD_WORDS[k]] for k in order if PERIOD_WORDS[k] in row.needed}
         for labels in row.needed.values():
-            labels.sort(key=lambda label: [RULES[c].label for c in MEETING_RULES].index(label))
+            labels.sort(key=MEETING_LABEL_ORDER.get)
     return list(rows.values())
 
 

@@ -46,7 +46,11 @@ def compliance_view(request: HttpRequest) -> HttpResponse:
         rows = [row for row in rows if row.light >= wanted]
     rows.sort(key=lambda row: (-row.light, row.organization.path))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    # A secretary sees one branch: its card says first what it still needs this period.
+    single = rows[0] if len(rows) == 1 else None
     context = {
+        "compliance": single,
+        "can_keep": single is not None and perms.can_keep_records(request.user, single.organization),
         "page": page,
         "columns": COLUMNS,
         "scope_parents": scope_parents,

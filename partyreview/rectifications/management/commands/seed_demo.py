@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from partyreview.orglife.demo import seed_orglife_demo
 from partyreview.rectifications.demo import DEMO_USERS, demo_exists, seed_demo
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
             self.stdout.write("演示数据已存在，未重复写入。")
         else:
             seed_demo()
+            seed_orglife_demo()
             self.stdout.write(self.style.SUCCESS("演示数据已写入。"))
         self.stdout.write(f"演示账号（密码均为 {settings.DEMO_PASSWORD}）：")
         for username, _name, _role, _org, note in DEMO_USERS:
