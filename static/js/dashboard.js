@@ -24,10 +24,14 @@
     }
   }
 
-  function draw(name, option, urlOf) {
+  function draw(name, option, urlOf, rows) {
     var box = document.querySelector("[data-chart='" + name + "']");
     if (!box) {
       return;
+    }
+    if (rows) {
+      // One band per row of a category axis: long lists get a taller chart instead of cramped bars.
+      box.style.height = Math.max(box.clientHeight, rows * 26 + 90) + "px";
     }
     var chart = window.echarts.init(box, null, { renderer: "canvas" });
     option.animation = !reduceMotion;
@@ -57,7 +61,7 @@
         type: "bar", data: block.values, itemStyle: { color: color }, barMaxWidth: 22,
         label: { show: true, position: "right", formatter: formatter || "{c}" }
       }]
-    }, function (p) { return block.urls[p.dataIndex]; });
+    }, function (p) { return block.urls[p.dataIndex]; }, block.labels.length);
   }
 
   var lights = data.lights;
@@ -88,28 +92,26 @@
         { name: "问题", type: "bar", data: cat.findings, itemStyle: { color: RED }, barMaxWidth: 18 },
         { name: "未销号整改措施", type: "bar", data: cat.open, itemStyle: { color: "#f9a825" }, barMaxWidth: 18 }
       ]
-    }, function (p) { return p.seriesIndex === 0 ? cat.urls[p.dataIndex] : cat.open_urls[p.dataIndex]; });
+    }, function (p) { return p.seriesIndex === 0 ? cat.urls[p.dataIndex] : cat.open_urls[p.dataIndex]; }, cat.labels.length * 1.5);
   }
 
   var heat = data.heatmap;
   if (!empty(heat.rows)) {
     draw("heatmap", {
-      grid: { left: 8, right: 16, top: 8, bottom: 64, containLabel: true },
+      grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
       tooltip: {
         formatter: function (p) { return heat.rows[p.value[1]] + " · " + heat.columns[p.value[0]] + "：" + p.value[2] + " 个问题"; }
       },
       xAxis: { type: "category", data: heat.columns, splitArea: { show: true }, axisLabel: { interval: 0, rotate: 30 } },
       yAxis: { type: "category", data: heat.rows, inverse: true, splitArea: { show: true } },
-      visualMap: {
-        min: 0, max: Math.max(heat.max, 1), calculable: false, orient: "horizontal", left: "center", bottom: 0,
-        itemHeight: 120, inRange: { color: ["#fde7e7", RED] }
-      },
+      // The scale needs no legend: every cell is labelled with its count, and the table below has them all.
+      visualMap: { show: false, min: 0, max: Math.max(heat.max, 1), inRange: { color: ["#fde7e7", RED] } },
       series: [{
         type: "heatmap", label: { show: true },
         data: heat.cells.map(function (c) { return [c[0], c[1], c[2]]; }),
         emphasis: { itemStyle: { borderColor: "#333", borderWidth: 1 } }
       }]
-    }, function (p) { return heat.cells[p.dataIndex][3]; });
+    }, function (p) { return heat.cells[p.dataIndex][3]; }, heat.rows.length + 4);
   }
 
   var trend = data.trend;
@@ -137,7 +139,7 @@
         { name: "整改完成率", type: "bar", data: insp.completion, itemStyle: { color: "#2e7d32" }, barMaxWidth: 16 },
         { name: "时间进度（反馈至报告期限）", type: "bar", data: insp.time, itemStyle: { color: "#9e9e9e" }, barMaxWidth: 16 }
       ]
-    }, function (p) { return insp.urls[p.dataIndex]; });
+    }, function (p) { return insp.urls[p.dataIndex]; }, insp.labels.length * 2);
   }
 
   function resizeAll() {
@@ -147,4 +149,10 @@
   // Printing changes the page width (A4): redraw at that width, then back.
   window.addEventListener("beforeprint", resizeAll);
   window.addEventListener("afterprint", resizeAll);
+  if (window.matchMedia) {
+    var print = window.matchMedia("print");
+    if (print.addEventListener) {
+      print.addEventListener("change", resizeAll);
+    }
+  }
 }());

@@ -1,0 +1,106 @@
+"""The dashboard asks the database the same number of questions for 10 rectifications or 2,000."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from partyreview.common.dates import local_today
+from partyreview.inspections.models import Category, Finding
+from partyreview.rectifications.models import Rectification, RectificationStatus
+from tests.conftest import World
+from tests.factories import FindingFactory, InspectionFactory, RectificationFactory
+
+pytestmark = pytest.mark.django_db
+
+# Session, user, memberships; the dashboard: categories, heat map, inspections, 2 headline aggregates,
+# branches and 2 rankings, recurrence, 2 trend months, escalations, the scope's organisations; the
+# navigation's unread count, the filter's inspections; saving the session (savepoint, update, release).
+DASHBOARD_QUERIES = 21
+
+STATUSES = [
+    RectificationStatus.PENDING,
+    RectificationStatus.IN_PROGRESS,
+    RectificationStatus.SUBMITTED,
+    RectificationStatus.RETURNED,
+    RectificationStatus.CLOSED,
+]
+
+
+def _bulk(world: World, count: int) -> None:
+    """``count`` rectifications (four per finding) over three branches, every category and two
+    inspections, in every state and light, written with bulk_create."""
+    today = local_today()
+    earlier = InspectionFactory(
+        inspecting_org=world.committee, created_by=world.alice, start_date=today - datetime.timedelta(days=400)
+    )
+    later = InspectionFactory(inspecting_org=world.committee, created_by=world.alice)
+    categories = list(Category.objects.all())
+    branches = [world.a1, world.a2, world.b1]
+    start = Finding.objects.count() + 1
+    findings = Finding.objects.bulk_create(
+        FindingFactory.build(
+            inspection=earlier if i % 3 == 0 else later,
+            organization=branches[i % 3],
+            category=categories[i % len(categories)],
+            created_by=world.alice,
+            sequence=start + i,
+            found_on=today - datetime.timedelta(days=i % 300),
+        )
+        for i in range((count + 3) // 4)
+    )
+    now = timezone.now()
+    rows = []
+    for i in range(count):
+        status = STATUSES[i % len(STATUSES)]
+        closed = status == RectificationStatus.CLOSED
+        finding = findings[i // 4]
+        rows.append(
+            RectificationFactory.build(
+                finding=finding,
+                number=i % 4 + 1,
+                responsible_org=finding.organization,
+                assignee=world.mike,
+                created_by=world.alice,
+                status=status,
+                due_date=today + datetime.timedelta(days=i % 60 - 20),
+                closed_at=now - datetime.timedelta(days=i % 200) if closed else None,
+                closed_by=world.alice if closed else None,
+            )
+        )
+    Rectification.objects.bulk_create(rows)
+
+
+def _count_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("dashboards:index"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_dashboard_query_count_does_not_grow_with_the_data(world: World, client_for):
+    client = client_for(world.leo)
+
+    _bulk(world, 10)
+    assert Rectification.objects.count() == 10
+    small = _count_queries(client)
+
+    _bulk(world, 1990)
+    assert Rectification.objects.count() == 2000
+    large = _count_queries(client)
+
+    assert small == large == DASHBOARD_QUERIES
+
+
+def test_export_query_count_does_not_grow_with_the_data(world: World, client_for):
+    client = client_for(world.leo)
+    _bulk(world, 10)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("dashboards:export"))
+    _bulk(world, 1990)
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("dashboards:export"))
+    assert len(small) == len(large)
