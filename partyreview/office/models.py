@@ -10,6 +10,7 @@ from partyreview.inspections.models import Inspection
 
 class ImportStatus(models.TextChoices):
     PREVIEW = "preview", "待确认"
+    IMPORTING = "importing", "导入中"
     IMPORTED = "imported", "已导入"
 
 
@@ -19,10 +20,12 @@ def import_upload_to(instance: "ImportBatch", filename: str) -> str:
 
 
 class ImportBatch(models.Model):
-    """导入记录：一次问题清单导入。上传后先是“待确认”（文件暂存，供预览与确认），确认后为“已导入”。
+    """导入记录：一次问题清单导入。上传后为“待确认”（文件暂存，供预览），确认后“导入中”，完成后“已导入”。
 
-    The confirm step re-reads the stored file and checks its SHA-256, so what is imported is exactly
-    what was previewed. The stored file is removed once imported; the record stays.
+    The import itself runs in the Celery worker (a long list takes longer than a web request may); it
+    re-reads the stored file and checks its SHA-256, so what is imported is exactly what was previewed.
+    A failed import goes back to 待确认 with the reason in ``error``. The stored file is removed once
+    imported; the record stays.
     """
 
     inspection = models.ForeignKey(
@@ -41,6 +44,7 @@ class ImportBatch(models.Model):
     findings_skipped = models.PositiveIntegerField("跳过问题数", default=0)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     imported_at = models.DateTimeField("导入时间", null=True, blank=True)
+    error = models.TextField("上次导入失败的原因", blank=True)
 
     class Meta:
         verbose_name = "导入记录"
@@ -56,3 +60,7 @@ class ImportBatch(models.Model):
     @property
     def is_imported(self) -> bool:
         return self.status == ImportStatus.IMPORTED
+
+    @property
+    def is_importing(self) -> bool:
+        return self.status == ImportStatus.IMPORTING

@@ -12,9 +12,11 @@ from typing import IO
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from partyreview.accounts.models import User
+from partyreview.accounts.services import notification_create
 from partyreview.common.errors import ActionRefused
 from partyreview.inspections.models import Finding, FindingSource, Inspection
 from partyreview.office import importers
@@ -144,8 +146,31 @@ def import_batch_plan(*, actor: User, batch: ImportBatch) -> ImportPlan:
     return importers.plan_import(actor=actor, inspection=batch.inspection, rows=rows)
 
 
+def import_batch_queue(*, actor: User, batch: ImportBatch) -> ImportBatch:
+    """Confirm a previewed upload: check it again now, so a problem shows at once, then hand the import to
+    the worker — a list of thousands of rows takes longer than a web request may last."""
+    from partyreview.office.tasks import import_batch_run  # the task module imports this one
+
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().select_related("inspection__inspecting_org").get(pk=batch.pk)
+        _require_importer(actor, locked.inspection)
+        if locked.is_imported:
+            raise ActionRefused("该文件已经导入，无需重复确认。")
+        if locked.is_importing:
+            raise ActionRefused("该文件正在导入，请稍候刷新页面查看结果。")
+        plan = import_batch_plan(actor=actor, batch=locked)
+        if plan.errors:
+            raise ActionRefused(f"文件中有 {len(plan.errors)} 处错误，未导入任何数据。请修改后重新上传。")
+        locked.status = ImportStatus.IMPORTING
+        locked.error = ""
+        locked.save(update_fields=["status", "error"])
+        transaction.on_commit(lambda: import_batch_run.delay(locked.pk, actor.pk))
+    return locked
+
+
 def import_batch_confirm(*, actor: User, batch: ImportBatch) -> ImportResult:
-    """Import exactly the previewed file, all or nothing, and record the outcome on the batch."""
+    """Import exactly the previewed file, all or nothing, and record the outcome on the batch.
+    Runs again harmlessly if a worker died half-way: the transaction rolled back, or the sequences exist."""
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().select_related("inspection__inspecting_org").get(pk=batch.pk)
         _require_importer(actor, locked.inspection)
@@ -157,6 +182,7 @@ def import_batch_confirm(*, actor: User, batch: ImportBatch) -> ImportResult:
         locked.file = ""
         locked.status = ImportStatus.IMPORTED
         locked.imported_at = timezone.now()
+        locked.error = ""
         locked.findings_created = result.findings_created
         locked.measures_created = result.measures_created
         locked.findings_skipped = result.findings_skipped
@@ -165,6 +191,32 @@ def import_batch_confirm(*, actor: User, batch: ImportBatch) -> ImportResult:
         # The scratch file goes only once the import is committed; a rollback keeps it for another try.
         transaction.on_commit(lambda: storage.delete(stored))
     return result
+
+
+def import_batch_execute(*, actor: User, batch: ImportBatch) -> ImportResult | None:
+    """The worker's side of a confirmed import. Success or failure is recorded on the batch and told to the
+    person who confirmed it, since they may have left the page by then."""
+    url = reverse("office:import_preview", args=[batch.pk])
+    try:
+        result = import_batch_confirm(actor=actor, batch=batch)
+    except ActionRefused as refused:
+        _import_failed(batch, refused.message)
+        notification_create(
+            recipients=[actor], kind="import_failed", title="问题清单导入未成功", body=refused.message[:300], url=url
+        )
+        return None
+    except Exception:
+        _import_failed(batch, "导入时发生系统错误，未导入任何数据。请稍后重试或联系系统管理员。")
+        raise
+    notification_create(recipients=[actor], kind="import_done", title="问题清单导入完成", body=f"{result}。", url=url)
+    return result
+
+
+def _import_failed(batch: ImportBatch, message: str) -> None:
+    # Back to 待确认 so the preview shows the file again with the reason; nothing of the import was kept.
+    ImportBatch.objects.filter(pk=batch.pk).exclude(status=ImportStatus.IMPORTED).update(
+        status=ImportStatus.PREVIEW, error=message
+    )
 
 
 def findings_import_file(*, actor: User, inspection: Inspection, stream: IO[bytes], name: str) -> ImportResult:

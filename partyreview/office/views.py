@@ -88,7 +88,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         import_batches_visible_to(request.user).select_related("inspection__inspecting_org", "uploaded_by"), pk=pk
     )
     context: dict = {"batch": batch, "inspection": batch.inspection}
-    if not batch.is_imported:
+    if not batch.is_imported and not batch.is_importing:
         try:
             plan = services.import_batch_plan(actor=request.user, batch=batch)
         except ActionRefused as refused:
@@ -108,14 +108,13 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    """Step 3: import exactly the previewed file, all or nothing."""
+    """Step 3: import exactly the previewed file, all or nothing, in the worker; the preview page shows
+    the progress and then the result."""
     batch = get_object_or_404(import_batches_visible_to(request.user), pk=pk)
     try:
-        result = services.import_batch_confirm(actor=request.user, batch=batch)
+        services.import_batch_queue(actor=request.user, batch=batch)
     except ActionRefused as refused:
         messages.error(request, refused.message)
-    else:
-        messages.success(request, f"导入成功：{result}。")
     return redirect("office:import_preview", pk=batch.pk)
 
 

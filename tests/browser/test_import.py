@@ -100,7 +100,7 @@ def test_staff_import_a_problem_list_from_excel(live_server, page, login, screen
     with page.expect_navigation():
         page.click("#confirm-import")
 
-    assert "导入成功：新建问题 2 个、整改措施 3 项。" in page.locator(".messages").inner_text()
+    assert "新建问题 2 个、整改措施 3 项" in page.locator("#import-result").inner_text()
     screenshot(page, "office-import-result", full_page=False)
     imported = Finding.objects.filter(inspection=inspection, source=FindingSource.IMPORT).order_by("sequence")
     assert [(f.sequence, f.rectifications.count()) for f in imported] == [(101, 2), (102, 1)]

@@ -7,7 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from partyreview.accounts.models import Notification
+from partyreview.common.errors import ActionRefused
 from partyreview.inspections.models import Finding
+from partyreview.office import services
 from partyreview.office.models import ImportBatch, ImportStatus
 from partyreview.office.services import import_batch_create
 from partyreview.rectifications.models import Rectification
@@ -24,7 +27,20 @@ def post_file(client, world, data: bytes, name: str = "问题清单.xlsx"):
     return client.post(reverse("office:import"), {"inspection": world.inspection.pk, "file": upload(data, name)})
 
 
-def test_staff_uploads_previews_and_imports(world, client_for):
+@pytest.fixture
+def confirm(django_capture_on_commit_callbacks):
+    """Press 确认导入 and let the worker run (Celery is eager in tests; it starts once the request commits)."""
+
+    def press(client, batch):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("office:import_confirm", args=[batch.pk]))
+        # Follow the redirect only now, after the worker ran, as a person reloading the page would.
+        return client.get(response["Location"])
+
+    return press
+
+
+def test_staff_uploads_previews_and_imports(world, client_for, confirm):
     client = client_for(world.alice)
 
     response = post_file(client, world, xlsx(row(), row(序号=1, 整改措施="第二项"), row(序号=2)))
@@ -38,9 +54,8 @@ def test_staff_uploads_previews_and_imports(world, client_for):
     assert "将新建问题 2 个、整改措施 3 项" in preview.content.decode()
     assert 'id="confirm-import"' in preview.content.decode()
 
-    confirmed = client.post(reverse("office:import_confirm", args=[batch.pk]), follow=True)
-    page = confirmed.content.decode()
-    assert "导入成功：新建问题 2 个、整改措施 3 项。" in page
+    page = confirm(client, batch).content.decode()
+    assert "新建问题 <strong>2</strong> 个、整改措施 <strong>3</strong> 项" in page
     assert f"{reverse('inspections:finding_list')}?inspection={world.inspection.pk}" in page
     batch.refresh_from_db()
     assert (batch.status, batch.findings_created, batch.measures_created) == (ImportStatus.IMPORTED, 2, 3)
@@ -48,7 +63,7 @@ def test_staff_uploads_previews_and_imports(world, client_for):
     assert Finding.objects.count() == 2
 
 
-def test_the_preview_lists_every_bad_row_and_offers_no_import(world, client_for):
+def test_the_preview_lists_every_bad_row_and_offers_no_import(world, client_for, confirm):
     client = client_for(world.alice)
     post_file(client, world, xlsx(row(), row(序号=2, 党组织="不存在的支部", 整改时限="下个月")))
     batch = ImportBatch.objects.get()
@@ -60,8 +75,10 @@ def test_the_preview_lists_every_bad_row_and_offers_no_import(world, client_for)
     assert "<td>第4行</td><td>整改时限</td><td>“下个月”不是有效日期，请填写如 2026-03-31 的日期</td>" in page
     assert 'id="confirm-import"' not in page
 
-    response = client.post(reverse("office:import_confirm", args=[batch.pk]), follow=True)
+    response = confirm(client, batch)
     assert "文件中有 2 处错误，未导入任何数据。请修改后重新上传。" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.PREVIEW
     assert not Finding.objects.exists()
 
 
@@ -75,19 +92,19 @@ def test_a_refused_file_shows_the_reason_on_the_form_and_is_not_kept(world, clie
     assert not ImportBatch.objects.exists()
 
 
-def test_confirming_twice_imports_once(world, client_for):
+def test_confirming_twice_imports_once(world, client_for, confirm):
     client = client_for(world.alice)
     post_file(client, world, xlsx(row()))
     batch = ImportBatch.objects.get()
-    client.post(reverse("office:import_confirm", args=[batch.pk]))
+    confirm(client, batch)
 
-    response = client.post(reverse("office:import_confirm", args=[batch.pk]), follow=True)
+    response = confirm(client, batch)
 
     assert "该文件已经导入，无需重复确认。" in response.content.decode()
     assert Finding.objects.count() == 1
 
 
-def test_the_confirm_step_imports_exactly_what_was_previewed(world, client_for):
+def test_the_confirm_step_imports_exactly_what_was_previewed(world, client_for, confirm):
     """If the stored file changed after the preview (it should not), nothing is imported."""
     client = client_for(world.alice)
     post_file(client, world, xlsx(row()))
@@ -95,17 +112,17 @@ def test_the_confirm_step_imports_exactly_what_was_previewed(world, client_for):
     with batch.file.open("wb") as stored:
         stored.write(xlsx(row(), row(序号=2)))
 
-    response = client.post(reverse("office:import_confirm", args=[batch.pk]), follow=True)
+    response = confirm(client, batch)
 
     assert "暂存的文件与预览时不一致，请重新上传。" in response.content.decode()
     assert not Finding.objects.exists()
 
 
-def test_reimporting_the_same_file_through_the_pages_reports_already_there(world, client_for):
+def test_reimporting_the_same_file_through_the_pages_reports_already_there(world, client_for, confirm):
     client = client_for(world.alice)
     data = xlsx(row())
     post_file(client, world, data)
-    client.post(reverse("office:import_confirm", args=[ImportBatch.objects.get().pk]))
+    confirm(client, ImportBatch.objects.get())
 
     post_file(client, world, data)
     second = ImportBatch.objects.filter(status=ImportStatus.PREVIEW).get()
@@ -114,6 +131,60 @@ def test_reimporting_the_same_file_through_the_pages_reports_already_there(world
     assert "已存在，跳过" in page
     assert "文件中的问题均已存在，无需导入。" in page
     assert Finding.objects.count() == 1
+
+
+def test_while_the_worker_imports_the_page_says_so_and_refreshes(world, client_for):
+    client = client_for(world.alice)
+    post_file(client, world, xlsx(row()))
+    batch = ImportBatch.objects.get()
+
+    page = client.post(reverse("office:import_confirm", args=[batch.pk]), follow=True).content.decode()
+    again = client.post(reverse("office:import_confirm", args=[batch.pk]), follow=True).content.decode()
+
+    assert ImportBatch.objects.get().status == ImportStatus.IMPORTING
+    assert 'id="import-running"' in page and '<meta http-equiv="refresh" content="3">' in page
+    assert "该文件正在导入，请稍候刷新页面查看结果。" in again
+    assert not Finding.objects.exists()
+
+
+def test_the_person_who_confirmed_is_told_when_the_import_is_done(world, client_for, confirm):
+    client = client_for(world.alice)
+    post_file(client, world, xlsx(row()))
+    batch = ImportBatch.objects.get()
+
+    confirm(client, batch)
+
+    note = Notification.objects.get(recipient=world.alice, kind="import_done")
+    assert (note.title, note.body) == ("问题清单导入完成", "新建问题 1 个、整改措施 1 项。")
+    assert note.url == reverse("office:import_preview", args=[batch.pk])
+
+
+def test_a_refusal_in_the_worker_keeps_nothing_and_shows_the_reason_on_the_preview(
+    world, client_for, confirm, monkeypatch
+):
+    client = client_for(world.alice)
+    post_file(client, world, xlsx(row(), row(序号=2)))
+    batch = ImportBatch.objects.get()
+    # Between the check at confirmation and the worker's run, someone archives the way in: a refusal.
+    real = services.finding_file
+    calls = []
+
+    def refuse_the_second(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise ActionRefused("党组织已停用。")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "finding_file", refuse_the_second)
+
+    page = confirm(client, batch).content.decode()
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.error) == (ImportStatus.PREVIEW, "第4行（序号 2）：党组织已停用。 未导入任何数据。")
+    assert "上次确认导入未成功：第4行（序号 2）：党组织已停用。 未导入任何数据。" in page
+    assert not Finding.objects.exists()
+    assert batch.file
+    assert Notification.objects.filter(recipient=world.alice, kind="import_failed").exists()
 
 
 def test_the_template_downloads_as_an_xlsx(world, client_for):
