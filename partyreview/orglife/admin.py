@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from partyreview.orglife.models import (
@@ -15,13 +16,13 @@ from partyreview.orglife.models import (
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records are written through the pages and services, where the rules and history hold; the admin reads."""
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         # Only administrators may remove a record, and only one entered by mistake.
         return request.user.is_superuser
 
@@ -34,7 +35,7 @@ class RuleSettingAdmin(SimpleHistoryAdmin):
     list_editable = ("is_enabled", "period", "threshold", "term_years")
     list_filter = ("organization_kind", "is_enabled")
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return False
 
 

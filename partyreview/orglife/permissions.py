@@ -9,12 +9,11 @@ from django.db.models import QuerySet
 
 from partyreview.accounts.models import Role, User
 from partyreview.organizations.models import Organization, OrganizationKind
-from partyreview.organizations.permissions import has_role_over, organizations_visible_to, roles_over, scope_q
+from partyreview.organizations.permissions import has_role_over, organizations_visible_to, scope_q
 from partyreview.orglife.models import Breach, MeetingEvidence, MeetingRecord, PartyMember
 
 KEEPERS = {Role.SECRETARY, Role.STAFF}
 STAFF = {Role.STAFF}
-READERS = {Role.SECRETARY, Role.STAFF, Role.LEADER}
 
 
 def meetings_visible_to(user: User) -> QuerySet[MeetingRecord]:
@@ -41,10 +40,6 @@ def branches_visible_to(user: User) -> QuerySet[Organization]:
 def keepable_branches(user: User) -> QuerySet[Organization]:
     """Branches the user may keep records for (meetings, roster, dues)."""
     return organizations_visible_to(user, roles=KEEPERS).filter(kind=OrganizationKind.BRANCH, is_active=True)
-
-
-def can_view_orglife(user: User, organization: Organization) -> bool:
-    return bool(roles_over(user, organization) & READERS) or has_role_over(user, organization, ())
 
 
 def can_keep_records(user: User, organization: Organization) -> bool:

@@ -227,3 +227,48 @@ def test_a_member_is_edited_on_the_page(world, client_for):
     assert response.status_code == 302
     zhao.refresh_from_db()
     assert (zhao.status, zhao.dues_from, zhao.note) == (MemberStatus.MOBILE, D(2026, 1, 1), "外出务工")
+
+
+def test_the_dues_page_costs_the_same_queries_for_few_and_many_members(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.sam)
+    _roster(world)
+    client.get(reverse("orglife:dues", args=[world.a1.pk]))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("orglife:dues", args=[world.a1.pk]))
+    for n in range(20):
+        member = services.member_create(
+            actor=world.sam, organization=world.a1, name=f"新党员{n}", joined_on=D(2020, 1, 1), dues_from=D(2026, 1, 1)
+        )
+        services.dues_record(
+            actor=world.sam, member=member, first_month=D(2026, 1, 1), amount=Decimal(20), paid_on=D(2026, 1, 5)
+        )
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("orglife:dues", args=[world.a1.pk]))
+    assert len(many) == len(few)
+
+
+PAGES = [
+    ("orglife:compliance", []),
+    ("orglife:branch", ["a1"]),
+    ("orglife:meeting_list", []),
+    ("orglife:meeting_create", ["a1"]),
+    ("orglife:member_list", ["a1"]),
+    ("orglife:member_create", ["a1"]),
+    ("orglife:dues", ["a1"]),
+    ("orglife:dues_create", ["a1"]),
+    ("orglife:breach_list", []),
+    ("orglife:term_list", []),
+]
+
+
+@pytest.mark.parametrize("persona", ["sam", "alice"])
+@pytest.mark.parametrize(("name", "args"), PAGES)
+def test_every_page_renders_for_the_secretary_and_staff(world, client_for, persona, name, args):
+    _roster(world)
+    url = reverse(name, args=[getattr(world, a).pk for a in args])
+    response = client_for(getattr(world, persona)).get(url)
+    assert response.status_code == OK
+    assert "<h1" in response.content.decode()

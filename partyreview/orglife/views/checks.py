@@ -57,7 +57,6 @@ def compliance_view(request: HttpRequest) -> HttpResponse:
         "selected_parent": parent,
         "selected_light": request.GET.get("light", ""),
         "today": local_today(),
-        "can_see_breaches": perms.breaches_visible_to(request.user).exists(),
     }
     return render(request, "orglife/compliance.html", context)
 
@@ -192,8 +191,9 @@ def term_list(request: HttpRequest) -> HttpResponse:
     orgs = organizations_visible_to(request.user).filter(is_active=True)
     rows = term_overview(orgs, local_today())
     rows.sort(key=lambda row: (-(row.light or 0), row.organization.path))
-    staff_paths = {o.pk for o in organizations_visible_to(request.user, roles={Role.STAFF})}
-    context = {"rows": rows, "staff_orgs": staff_paths}
+    # Elections and extensions are recorded by staff: the page offers them only where the viewer is staff.
+    staff_orgs = set(organizations_visible_to(request.user, roles={Role.STAFF}).values_list("pk", flat=True))
+    context = {"rows": rows, "staff_orgs": staff_orgs}
     return render(request, "orglife/term_list.html", context)
 
 

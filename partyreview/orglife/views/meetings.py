@@ -48,7 +48,10 @@ def meeting_create(request: HttpRequest, org_pk: int) -> HttpResponse:
     form = MeetingForm(
         request.POST or None,
         request.FILES or None,
-        initial={"types": [initial_type] if initial_type in MeetingType.values else []},
+        initial={
+            "types": [initial_type] if initial_type in MeetingType.values else [],
+            "held_at": timezone.localtime().replace(second=0, microsecond=0),
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -61,6 +61,7 @@ def member_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not perms.can_keep_records(request.user, branch):
         messages.error(request, "您无权修改该党员信息。")
         return redirect("orglife:member_list", org_pk=branch.pk)
+    # The form gets its own copy: validation writes into its instance, the service works from ``member``.
     form = MemberForm(request.POST or None, instance=PartyMember.objects.get(pk=member.pk))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
