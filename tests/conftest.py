@@ -19,6 +19,7 @@ import pytest
 
 from partyreview.accounts.models import Role, User
 from partyreview.common.dates import local_today
+from partyreview.inspections.categories import ensure_standard_categories
 from partyreview.inspections.models import Category, Finding, Inspection
 from partyreview.inspections.services import inspection_create
 from partyreview.organizations.models import Membership, Organization, OrganizationKind
@@ -124,6 +125,8 @@ def world(db) -> World:
 
 def build_world() -> World:
     """The persona world; a plain function so hypothesis test classes can build it too."""
+    # Transactional tests flush the database, categories from the data migration included.
+    ensure_standard_categories(Category)
     committee = Organization.objects.create(name="测试党委", code="T", kind=OrganizationKind.COMMITTEE)
     general_a = Organization.objects.create(name="机关党总支", code="T-A", kind="general_branch", parent=committee)
     general_b = Organization.objects.create(name="生产党总支", code="T-B", kind="general_branch", parent=committee)

@@ -18,3 +18,17 @@ STANDARD_CATEGORIES: list[tuple[str, str, str, int | None]] = [
     ("carriers", "活动载体单一、阵地建设不足", "缺少活动场所，活动形式单一", 90),
     ("other", "其他", "", None),
 ]
+
+
+def ensure_standard_categories(category_model: type) -> int:
+    """Create the standard categories that are missing; never touch ones an administrator edited.
+
+    Takes the model class so the data migration can pass its historical model. Returns how many were made.
+    """
+    created = 0
+    for order, (code, name, description, days) in enumerate(STANDARD_CATEGORIES, start=1):
+        _, made = category_model.objects.get_or_create(
+            code=code, defaults={"name": name, "description": description, "default_days": days, "sort_order": order}
+        )
+        created += made
+    return created

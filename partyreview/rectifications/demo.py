@@ -9,6 +9,7 @@ from django.db import transaction
 
 from partyreview.accounts.models import Role, User
 from partyreview.common.dates import local_today
+from partyreview.inspections.categories import ensure_standard_categories
 from partyreview.inspections.models import Category, InspectionKind
 from partyreview.inspections.services import inspection_create
 from partyreview.organizations.models import Membership, Organization, OrganizationKind
@@ -248,6 +249,8 @@ def seed_demo() -> dict[str, User]:
     staff2 = _user("staff2", "陈静", password=password)
     Membership.objects.create(user=staff2, organization=committee, role=Role.STAFF)
 
+    # A flushed database (tests, a restore gone wrong) has lost the categories the migration wrote.
+    ensure_standard_categories(Category)
     categories = {c.code: c for c in Category.objects.all()}
     today = local_today()
     staff, leader = users["staff"], users["leader"]

@@ -2,13 +2,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from partyreview.inspections.categories import STANDARD_CATEGORIES
+    from partyreview.inspections.categories import ensure_standard_categories
 
-    Category = apps.get_model("inspections", "Category")
-    for order, (code, name, description, days) in enumerate(STANDARD_CATEGORIES, start=1):
-        Category.objects.get_or_create(
-            code=code, defaults={"name": name, "description": description, "default_days": days, "sort_order": order}
-        )
+    ensure_standard_categories(apps.get_model("inspections", "Category"))
 
 
 class Migration(migrations.Migration):
