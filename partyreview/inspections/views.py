@@ -41,6 +41,7 @@ from partyreview.inspections.selectors import (
     organizations_for_filing,
     staff_organizations,
 )
+from partyreview.office.permissions import can_read_inspection_report
 from partyreview.organizations.permissions import is_admin, organizations_visible_to, roles_of
 from partyreview.organizations.selectors import assignable_users, leaders_for
 from partyreview.rectifications import services as rectification_services
@@ -170,6 +171,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inspected": list(inspection.inspected_orgs.all()),
         "report_days": report_days,
         "can_manage": can_manage_inspection(user, inspection),
+        "can_read_report": can_read_inspection_report(user, inspection),
         "can_file": not inspection.is_archived and organizations_for_filing(user, inspection).exists(),
         "status_labels": FindingStatus.LABELS,
     }

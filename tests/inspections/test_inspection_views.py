@@ -178,3 +178,15 @@ def test_a_refused_edit_changes_nothing(world, client_for):
     world.inspection.refresh_from_db()
     assert response.status_code == 403
     assert world.inspection.title == title
+
+
+def test_staff_reach_the_excel_import_and_the_report_from_the_detail(world, client_for):
+    url = reverse("inspections:detail", args=[world.inspection.pk])
+
+    staff_page = client_for(world.alice).get(url).content.decode()
+    secretary_page = client_for(world.sam).get(url).content.decode()
+
+    assert f"{reverse('office:import')}?inspection={world.inspection.pk}" in staff_page
+    assert reverse("office:inspection_report", args=[world.inspection.pk]) in staff_page
+    assert reverse("office:import") not in secretary_page
+    assert reverse("office:inspection_report", args=[world.inspection.pk]) not in secretary_page

@@ -104,3 +104,9 @@ def test_nonsense_values_are_reported_not_fatal(world, client_for, three):
     assert response.status_code == 200
     assert len(response.context["page"]) == 3
     assert "输入一个数字" in response.content.decode()
+
+
+def test_the_export_link_carries_the_current_filters(world, client_for, three):
+    response = client_for(world.alice).get(LIST, {"status": "submitted", "page": "1", "ordering": "due_date"})
+
+    assert f'{reverse("office:register_export")}?status=submitted"' in response.content.decode()
