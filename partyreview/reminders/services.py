@@ -10,11 +10,13 @@ Exactly once, in order (docs/decisions/reminders-exactly-once.md):
 """
 
 import datetime
+import json
 import logging
 from collections import defaultdict
+from itertools import islice
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -126,10 +128,15 @@ def sweep_done(day: datetime.date) -> bool:
 
 
 def _claim(run: SweepRun, plan: selectors.ReminderPlan) -> None:
+    """Insert every owed reminder under this run; the ones already claimed by earlier runs are skipped by
+    the unique constraints. Afterwards ``run.reminder_items`` are exactly the new ones."""
     # A fixed order, so two sweeps that do meet on the same keys wait for each other instead of deadlocking.
     ordered = sorted(
         plan.claims, key=lambda c: (c.rectification_id or 0, c.recipient_id or 0, c.webhook_id or 0, c.kind, c.offset)
     )
+    if connection.vendor == "postgresql":
+        _claim_postgresql(run, ordered, plan.summaries)
+        return
     rows = (
         ReminderItem(
             run=run,
@@ -143,18 +150,34 @@ def _claim(run: SweepRun, plan: selectors.ReminderPlan) -> None:
         )
         for c in ordered
     )
-    _bulk_insert_ignoring_conflicts(rows)
-
-
-def _bulk_insert_ignoring_conflicts(rows, batch: int = 2000) -> None:
-    chunk: list[ReminderItem] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= batch:
-            ReminderItem.objects.bulk_create(chunk, ignore_conflicts=True)
-            chunk = []
-    if chunk:
+    while chunk := list(islice(rows, 2000)):
         ReminderItem.objects.bulk_create(chunk, ignore_conflicts=True)
+
+
+def _claim_postgresql(run: SweepRun, claims: list[selectors.Claim], summaries: dict[int, dict]) -> None:
+    """The same insert for PostgreSQL at committee scale: COPY the keys into a temporary table, then one
+    INSERT … SELECT … ON CONFLICT DO NOTHING. Building hundreds of thousands of model instances and SQL
+    parameters through bulk_create took minutes; this takes seconds (docs/decisions/reminders-schedule.md)."""
+    q = connection.ops.quote_name
+    columns = ("recipient_id", "webhook_id", "rectification_id", "kind", "due_date", "offset")
+    with connection.cursor() as cursor:
+        # The table lives until the end of the session; dropped first so that two sweeps in one
+        # transaction (tests do that) each start empty.
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.reminder_claim")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE reminder_claim (seq serial, recipient_id bigint, webhook_id bigint, "
+            'rectification_id bigint, kind varchar(30), due_date date, "offset" smallint, payload text)'
+        )
+        with cursor.copy(f"COPY reminder_claim ({', '.join(q(c) for c in columns)}, payload) FROM STDIN") as copy:
+            for c in claims:
+                payload = summaries.get(c.recipient_id) if c.rectification_id is None else None
+                copy.write_row((*c, json.dumps(payload) if payload is not None else None))
+        target = ", ".join(q(c) for c in columns)
+        # The identifiers are our own constants; the values go as parameters.
+        insert = f"INSERT INTO {q(ReminderItem._meta.db_table)} (run_id, created_at, payload, {target}) "
+        select = f"SELECT %s, %s, payload::jsonb, {target} FROM reminder_claim ORDER BY seq ON CONFLICT DO NOTHING"  # noqa: S608
+        cursor.execute(insert + select, [run.pk, timezone.now()])
+        cursor.execute("DROP TABLE pg_temp.reminder_claim")
 
 
 def _digest(run: SweepRun, policy: ReminderPolicy) -> None:

@@ -6,6 +6,7 @@ secretary; Leo leads the committee and is every measure's responsible leader; Al
 """
 
 import datetime
+import uuid
 import zoneinfo
 
 import pytest
@@ -69,3 +70,55 @@ def sweep(clock, django_capture_on_commit_callbacks):
             return reminders_sweep(day=day, trigger=SweepTrigger.COMMAND)
 
     return run
+
+
+# ---- integration: real processes and servers (tests/reminders/test_integration_*.py) -----------------
+
+
+@pytest.fixture
+def smtp():
+    from tests.reminders.servers import start_smtp
+
+    controller, handler = start_smtp()
+    handler.port = controller.port
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def robot():
+    from tests.reminders.servers import RobotServer
+
+    server = RobotServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def broker_queue():
+    """Tasks from this test process go to the real broker (TEST_REDIS_URL), on a queue of their own so
+    that no other test run's worker takes them. Returns the queue name for the workers' ``-Q``."""
+    import redis
+
+    from partyreview.celery import app
+    from tests.reminders.integration import require_redis
+
+    url = require_redis()
+    queue = f"reminders-it-{uuid.uuid4().hex[:8]}"
+    saved = app.conf.task_always_eager, app.conf.task_default_queue
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    yield queue
+    app.conf.task_always_eager, app.conf.task_default_queue = saved
+    client = redis.Redis.from_url(url)
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+
+@pytest.fixture
+def processes(tmp_path):
+    from tests.reminders.integration import Processes, require_shared_database
+
+    require_shared_database()
+    started = Processes(tmp=tmp_path, env={})
+    yield started
+    started.stop()

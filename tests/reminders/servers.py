@@ -5,6 +5,7 @@ refuse for a while."""
 import email
 import email.policy
 import json
+import logging
 import socket
 import threading
 import urllib.parse
@@ -107,7 +108,7 @@ class MailHandler:
             self.received.append(
                 ReceivedMail(
                     to=list(envelope.rcpt_tos),
-                    subject=str(message["Subject"]),
+                    subject=str(message["Subject"]).strip(),
                     text=text.get_content() if text else "",
                     html=html.get_content() if html else "",
                 )
@@ -123,6 +124,8 @@ def free_port() -> int:
 
 def start_smtp() -> tuple[Controller, MailHandler]:
     """An SMTP server on a free port of 127.0.0.1 (``controller.port``); stop it with ``controller.stop()``."""
+    # aiosmtpd logs every SMTP command at INFO; a thousand mails would bury a failing test's output.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     handler = MailHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()

@@ -25,14 +25,6 @@ from partyreview.reminders.models import (
     WebhookScope,
 )
 from tests.reminders.conftest import START
-from tests.reminders.servers import RobotServer
-
-
-@pytest.fixture
-def robot():
-    server = RobotServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
