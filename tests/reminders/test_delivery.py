@@ -11,6 +11,7 @@ import pytest
 from celery.exceptions import Retry
 from django.core import mail
 
+from partyreview.common.errors import ActionRefused
 from partyreview.rectifications import services as rectification_services
 from partyreview.reminders import channels, services, tasks
 from partyreview.reminders.digests import Digest, DigestLine, DigestSection, webhook_markdown
@@ -275,3 +276,24 @@ def test_wecom_markdown_stays_under_4096_bytes_and_says_what_it_left_out():
     assert len(text.encode()) <= 4096
     assert "……另有" in text and "项未列出" in text
     assert "已逾期 300 项" in text
+
+
+def test_an_administrator_sends_a_test_message_to_a_robot(world, robot):
+    good = OrgWebhook.objects.create(organization=world.committee, name="党委群", kind="dingtalk", url=robot.url())
+    services.webhook_send_test(actor=world.root, webhook=good)
+    assert robot.requests[0].payload["markdown"]["title"].startswith("整改提醒")
+
+    robot.answer = {"errcode": 310000, "errmsg": "keywords not in content"}
+    with pytest.raises(ActionRefused, match="keywords not in content"):
+        services.webhook_send_test(actor=world.root, webhook=good)
+    with pytest.raises(ActionRefused):
+        services.webhook_send_test(actor=world.alice, webhook=good)
+
+
+def test_the_admin_action_reports_each_robot(world, robot, client_for):
+    hook = OrgWebhook.objects.create(organization=world.committee, name="党委群", kind="wecom", url=robot.url())
+    response = client_for(world.root).post(
+        "/admin/reminders/orgwebhook/", {"action": "send_test", "_selected_action": [hook.pk]}, follow=True
+    )
+    assert "测试消息已发送" in response.content.decode()
+    assert len(robot.requests) == 1
