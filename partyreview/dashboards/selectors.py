@@ -1,8 +1,9 @@
 """整改看板的统计读取：every figure of the committee dashboard, aggregated in the database.
 
 Each function takes the viewer's scoped, filtered querysets and returns aggregates: counts come from
-``aggregate()``, grouped ``values().annotate()`` or correlated ``Subquery`` counts, never from Python
-loops over findings or rectifications. Python only arranges the (few) aggregated rows for display, so
+``aggregate()`` or grouped ``values().annotate()`` (one pass over each table, merged by id; correlated
+per-row counts were 70× slower at 1,000 branches, see docs/performance.md), never from Python loops over
+findings or rectifications. Python only arranges the (few) aggregated rows for display, so
 the number of queries is the same for ten rectifications or ten thousand (pinned by
 tests/dashboards/test_query_count.py).
 
@@ -27,22 +28,17 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Avg,
-    Case,
     Count,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
-    FloatField,
-    IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from partyreview.accounts.models import Role, User
@@ -113,17 +109,6 @@ def dashboard_inspections(user: User) -> QuerySet[Inspection]:
 # ---- expressions shared by the reads below -------------------------------------------------------------
 
 
-def _count_by(qs: QuerySet, outer_field: str, condition: Q | None = None) -> Coalesce:
-    """A correlated ``COUNT(*)`` of ``qs`` rows whose ``outer_field`` is the outer row: one subquery per
-    figure keeps several relations apart (joining findings and rectifications at once would multiply rows)."""
-    if condition is not None:
-        qs = qs.filter(condition)
-    counted = (
-        qs.filter(**{outer_field: OuterRef("pk")}).order_by().values(outer_field).annotate(n=Count("pk")).values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def _open_q() -> Q:
     return ~Q(status=CLOSED)
 
@@ -135,15 +120,6 @@ def _overdue_q(today: datetime.date) -> Q:
 def _on_time_q() -> Q:
     # closed_at is a moment; the deadline a calendar day in Asia/Shanghai (__date converts to it).
     return Q(status=CLOSED, closed_at__date__lte=F("original_due_date"))
-
-
-def _percent(part: str, whole: str) -> Case:
-    """``part`` as a percentage of ``whole`` in SQL (NULL when ``whole`` is 0), so rankings sort in SQL."""
-    return Case(
-        When(**{f"{whole}__gt": 0}, then=Cast(F(part), FloatField()) * Value(100.0) / Cast(F(whole), FloatField())),
-        default=Value(None),
-        output_field=FloatField(),
-    )
 
 
 def recurring_q() -> Q:
@@ -197,10 +173,17 @@ class Headline:
 
 
 def headline_figures(
-    findings: QuerySet[Finding], rectifications: QuerySet[Rectification], today: datetime.date
+    findings: QuerySet[Finding],
+    rectifications: QuerySet[Rectification],
+    today: datetime.date,
+    cells: "dict[tuple[int, int], Cell] | None" = None,
 ) -> Headline:
-    """Two queries: one aggregate over the findings, one over the rectifications."""
-    f = findings.aggregate(total=Count("pk"), recurring=Count("pk", filter=recurring_q()))
+    """Two queries: one aggregate over the findings, one over the rectifications. Given the ``cells`` of
+    ``finding_cells`` (the same findings grouped), the findings' figures are their sums: one query."""
+    if cells is None:
+        f = findings.aggregate(total=Count("pk"), recurring=Count("pk", filter=recurring_q()))
+    else:
+        f = {"total": sum(c.findings for c in cells.values()), "recurring": sum(c.recurring for c in cells.values())}
     to_close = ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
     r = rectifications.aggregate(
         total=Count("pk"),
@@ -229,116 +212,180 @@ def headline_figures(
     )
 
 
+# ---- findings per (organisation, category): heat map, categories, recurrence, headline -----------------
+
+
+@dataclass
+class Cell:
+    """The findings of one (organisation, category): counted ones, recurring among them, and in all."""
+
+    findings: int = 0
+    recurring: int = 0
+    times_found: int = 0  # every inspection, not only the filtered ones
+    inspections: int = 0
+
+
+def finding_cells(findings: QuerySet[Finding], everywhere: QuerySet[Finding]) -> dict[tuple[int, int], Cell]:
+    """Findings per (organisation id, category id), which the heat map, the category table, the recurrence
+    table and the headline all sum from. Two grouped queries.
+
+    反复出现 without an EXISTS per finding (3 s over 100,000 findings): a finding recurs exactly when its
+    inspection started after the earliest inspection that found the same category in the same
+    organisation (that earliest one is then necessarily another inspection), which is ``recurring_q``
+    stated per group. ``everywhere`` is the scope's findings without filters: an earlier inspection
+    counts even when the filter leaves it out."""
+    cells: dict[tuple[int, int], Cell] = {}
+    first: dict[tuple[int, int], datetime.date] = {}
+    for row in (
+        everywhere.order_by()
+        .values("organization_id", "category_id")
+        .annotate(n=Count("pk"), inspections=Count("inspection_id", distinct=True), first=Min("inspection__start_date"))
+    ):
+        key = (row["organization_id"], row["category_id"])
+        first[key] = row["first"]
+        cells[key] = Cell(times_found=row["n"], inspections=row["inspections"])
+    for row in (
+        findings.order_by().values("organization_id", "category_id", "inspection__start_date").annotate(n=Count("pk"))
+    ):
+        key = (row["organization_id"], row["category_id"])
+        cell = cells.setdefault(key, Cell())
+        cell.findings += row["n"]
+        if key in first and row["inspection__start_date"] > first[key]:
+            cell.recurring += row["n"]
+    return {key: cell for key, cell in cells.items() if cell.findings}
+
+
 # ---- branches: lights and rankings ---------------------------------------------------------------------
+#
+# Grouped aggregates, one pass over each table, merged here by id. Correlated per-row subqueries (one
+# COUNT per figure per branch) took 15 s for 1,000 branches and 250,000 measures, and the rankings ran
+# them twice more; docs/performance.md has the EXPLAIN. Python only arranges the aggregated rows.
+
+
+def _light(red: int, yellow: int) -> int:
+    return Light.RED if red else Light.YELLOW if yellow else Light.GREEN
 
 
 def branch_rows(
-    user: User, findings: QuerySet[Finding], rectifications: QuerySet[Rectification], today: datetime.date
-) -> QuerySet[Organization]:
-    """The viewer's branches (and any other organisation of the scope that has findings), each annotated
-    with its counts, completion rate and light. One query; order it for a ranking (see below).
+    user: User,
+    findings: QuerySet[Finding],
+    rectifications: QuerySet[Rectification],
+    today: datetime.date,
+    cells: dict[tuple[int, int], Cell],
+) -> list[Organization]:
+    """The viewer's branches (and any other organisation of the scope that has findings), each with its
+    counts, completion rate and light, by path. Two queries (the findings come from ``cells``).
 
-    Annotations: ``findings_total``, ``rect_total``, ``closed``, ``overdue``, ``submitted``, ``red``,
+    Attributes: ``findings_total``, ``rect_total``, ``closed``, ``overdue``, ``submitted``, ``red``,
     ``yellow``, ``light`` (worst light of its open measures; green when none is open) and ``completion``
-    (percent, NULL without measures). Counts are of the organisation itself (measures whose responsible
+    (percent, None without measures). Counts are of the organisation itself (measures whose responsible
     organisation it is), not of its subtree: branches are the leaves that rectify.
     """
-    has_findings = findings.filter(organization_id=OuterRef("pk"))
-    has_rectifications = rectifications.filter(responsible_org_id=OuterRef("pk"))
-    return (
+    measures = {
+        row["responsible_org_id"]: row
+        for row in rectifications.order_by()
+        .values("responsible_org_id")
+        .annotate(
+            rect_total=Count("pk"),
+            closed=Count("pk", filter=Q(status=CLOSED)),
+            overdue=Count("pk", filter=_overdue_q(today)),
+            submitted=Count("pk", filter=Q(status=RectificationStatus.SUBMITTED)),
+            red=Count("pk", filter=light_q(Light.RED, today)),
+            yellow=Count("pk", filter=light_q(Light.YELLOW, today)),
+        )
+    }
+    found: dict[int, int] = {}
+    for (org_id, _category_id), cell in cells.items():
+        found[org_id] = found.get(org_id, 0) + cell.findings
+    # The ids are known from the counts: no EXISTS probe per organisation.
+    counted = set(found) | set(measures)
+    organizations = list(
         Organization.objects.filter(dashboard_scope_q(user, field=""))
-        .filter(
-            Q(kind=OrganizationKind.BRANCH, is_active=True) | Q(Exists(has_findings)) | Q(Exists(has_rectifications))
-        )
-        .annotate(
-            findings_total=_count_by(findings, "organization"),
-            rect_total=_count_by(rectifications, "responsible_org"),
-            closed=_count_by(rectifications, "responsible_org", Q(status=CLOSED)),
-            overdue=_count_by(rectifications, "responsible_org", _overdue_q(today)),
-            submitted=_count_by(rectifications, "responsible_org", Q(status=RectificationStatus.SUBMITTED)),
-            red=_count_by(rectifications, "responsible_org", light_q(Light.RED, today)),
-            yellow=_count_by(rectifications, "responsible_org", light_q(Light.YELLOW, today)),
-        )
-        .annotate(
-            light=Case(
-                When(red__gt=0, then=Value(Light.RED)),
-                When(yellow__gt=0, then=Value(Light.YELLOW)),
-                default=Value(Light.GREEN),
-                output_field=IntegerField(),
-            ),
-            completion=_percent("closed", "rect_total"),
-        )
+        .filter(Q(kind=OrganizationKind.BRANCH, is_active=True) | Q(pk__in=counted))
         .order_by("path")
     )
+    empty = {"rect_total": 0, "closed": 0, "overdue": 0, "submitted": 0, "red": 0, "yellow": 0}
+    for org in organizations:
+        counts = measures.get(org.pk, empty)
+        for name in empty:
+            setattr(org, name, counts[name])
+        org.findings_total = found.get(org.pk, 0)
+        org.light = _light(org.red, org.yellow)
+        org.completion = org.closed * 100 / org.rect_total if org.rect_total else None
+    return organizations
 
 
-def ranking_by_overdue(branches: QuerySet[Organization], limit: int = RANKING_SIZE) -> QuerySet[Organization]:
+def ranking_by_overdue(branches: list[Organization], limit: int = RANKING_SIZE) -> list[Organization]:
     """逾期排名: the branches with the most overdue measures first (only those with any)."""
-    return branches.filter(overdue__gt=0).order_by("-overdue", "-red", "path")[:limit]
+    return sorted((b for b in branches if b.overdue > 0), key=lambda b: (-b.overdue, -b.red, b.path))[:limit]
 
 
-def ranking_by_completion(branches: QuerySet[Organization], limit: int = RANKING_SIZE) -> QuerySet[Organization]:
+def ranking_by_completion(branches: list[Organization], limit: int = RANKING_SIZE) -> list[Organization]:
     """整改完成率排名, lowest first: the branches that lag most lead the list (only those with measures)."""
-    return branches.filter(rect_total__gt=0).order_by("completion", "-rect_total", "path")[:limit]
+    ranked = (b for b in branches if b.rect_total > 0)
+    return sorted(ranked, key=lambda b: (b.completion, -b.rect_total, b.path))[:limit]
 
 
 # ---- categories, heat map, recurrence ------------------------------------------------------------------
 
 
 def category_rows(
-    findings: QuerySet[Finding], rectifications: QuerySet[Rectification], today: datetime.date
-) -> QuerySet[Category]:
-    """问题类别分布: per category with findings, its findings, open and overdue measures. One query."""
-    return (
-        Category.objects.annotate(
-            findings_total=_count_by(findings, "category"),
-            recurring=_count_by(findings, "category", recurring_q()),
-            open_total=_count_by(rectifications, "finding__category", _open_q()),
-            overdue=_count_by(rectifications, "finding__category", _overdue_q(today)),
-        )
-        .filter(findings_total__gt=0)
-        .order_by("sort_order", "id")
-    )
+    rectifications: QuerySet[Rectification], today: datetime.date, cells: dict[tuple[int, int], Cell]
+) -> list[Category]:
+    """问题类别分布: per category with findings, its findings, recurring findings, open and overdue measures.
+    Two queries (the categories, the measures grouped by category); the findings come from ``cells``."""
+    findings_total: dict[int, int] = {}
+    recurring: dict[int, int] = {}
+    for (_org_id, category_id), cell in cells.items():
+        findings_total[category_id] = findings_total.get(category_id, 0) + cell.findings
+        recurring[category_id] = recurring.get(category_id, 0) + cell.recurring
+    measures = {
+        row["finding__category_id"]: row
+        for row in rectifications.order_by()
+        .values("finding__category_id")
+        .annotate(open_total=Count("pk", filter=_open_q()), overdue=Count("pk", filter=_overdue_q(today)))
+    }
+    categories = []
+    for category in Category.objects.order_by("sort_order", "id"):
+        if not findings_total.get(category.pk):
+            continue
+        category.findings_total = findings_total[category.pk]
+        category.recurring = recurring[category.pk]
+        counts = measures.get(category.pk, {"open_total": 0, "overdue": 0})
+        category.open_total, category.overdue = counts["open_total"], counts["overdue"]
+        categories.append(category)
+    return categories
 
 
-def heat_map_counts(findings: QuerySet[Finding]) -> dict[tuple[int, int], int]:
-    """党组织 × 问题类别: findings per (organisation id, category id), grouped in SQL."""
-    cells = findings.order_by().values("organization_id", "category_id").annotate(n=Count("pk"))
-    return {(c["organization_id"], c["category_id"]): c["n"] for c in cells}
+def heat_map_counts(cells: dict[tuple[int, int], Cell]) -> dict[tuple[int, int], int]:
+    """党组织 × 问题类别: findings per (organisation id, category id)."""
+    return {key: cell.findings for key, cell in cells.items()}
 
 
-def recurrence_rows(findings: QuerySet[Finding]) -> QuerySet:
-    """反复出现的问题: per (organisation, category), the recurring findings among ``findings`` and how many
-    times the category has been found there in all (every inspection, not only the filtered ones)."""
-    found_there = (
-        Finding.objects.filter(
-            is_archived=False, organization_id=OuterRef("organization_id"), category_id=OuterRef("category_id")
-        )
-        .order_by()
-        .values("organization_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    inspections_there = (
-        Finding.objects.filter(
-            is_archived=False, organization_id=OuterRef("organization_id"), category_id=OuterRef("category_id")
-        )
-        .order_by()
-        .values("organization_id")
-        .annotate(n=Count("inspection_id", distinct=True))
-        .values("n")
-    )
-    return (
-        findings.filter(recurring_q())
-        .order_by()
-        .values("organization_id", "organization__name", "organization__path", "category_id", "category__name")
-        .annotate(
-            recurring=Count("pk"),
-            times_found=Subquery(found_there, output_field=IntegerField()),
-            inspections=Subquery(inspections_there, output_field=IntegerField()),
-        )
-        .order_by("-recurring", "organization__path", "category__sort_order")
-    )
+def recurrence_rows(
+    cells: dict[tuple[int, int], Cell], organizations: list[Organization], categories: list[Category]
+) -> list[dict]:
+    """反复出现的问题: per (organisation, category), the recurring findings among the counted ones and how
+    many times the category has been found there in all, in how many inspections. From ``cells``."""
+    org_by_id = {o.pk: o for o in organizations}
+    category_by_id = {c.pk: c for c in categories}
+    ranked = []
+    for (org_id, category_id), cell in cells.items():
+        if not cell.recurring or org_id not in org_by_id or category_id not in category_by_id:
+            continue
+        org, category = org_by_id[org_id], category_by_id[category_id]
+        row = {
+            "organization_id": org_id,
+            "organization__name": org.name,
+            "organization__path": org.path,
+            "category_id": category_id,
+            "category__name": category.name,
+            "recurring": cell.recurring,
+            "times_found": cell.times_found,
+            "inspections": cell.inspections,
+        }
+        ranked.append(((-cell.recurring, org.path, category.sort_order), row))
+    return [row for _order, row in sorted(ranked, key=lambda item: item[0])]
 
 
 # ---- monthly trend -------------------------------------------------------------------------------------
@@ -410,23 +457,38 @@ def monthly_trend(
 
 def inspection_rows(
     findings: QuerySet[Finding], rectifications: QuerySet[Rectification], today: datetime.date
-) -> QuerySet[Inspection]:
-    """整改进度 per inspection with findings in the viewer's scope, newest first. One query.
+) -> list[Inspection]:
+    """整改进度 per inspection with findings in the viewer's scope, newest first. Three queries: the
+    inspections, and the findings and measures grouped by inspection (see branch_rows for why grouped).
 
-    Annotations: ``findings_total``, ``rect_total``, ``closed``, ``overdue``, ``completion`` (percent).
+    Attributes: ``findings_total``, ``rect_total``, ``closed``, ``overdue``, ``completion`` (percent).
     Time progress against ``report_due_date`` is ``inspection_time_share``.
     """
-    return (
-        Inspection.objects.filter(Exists(findings.filter(inspection_id=OuterRef("pk"))))
+    found = dict(findings.order_by().values("inspection_id").annotate(n=Count("pk")).values_list("inspection_id", "n"))
+    measures = {
+        row["finding__inspection_id"]: row
+        for row in rectifications.order_by()
+        .values("finding__inspection_id")
         .annotate(
-            findings_total=_count_by(findings, "inspection"),
-            rect_total=_count_by(rectifications, "finding__inspection"),
-            closed=_count_by(rectifications, "finding__inspection", Q(status=CLOSED)),
-            overdue=_count_by(rectifications, "finding__inspection", _overdue_q(today)),
+            rect_total=Count("pk"),
+            closed=Count("pk", filter=Q(status=CLOSED)),
+            overdue=Count("pk", filter=_overdue_q(today)),
         )
-        .annotate(completion=_percent("closed", "rect_total"))
-        .order_by("-start_date", "-id")
+    }
+    inspections = list(
+        Inspection.objects.filter(Exists(findings.filter(inspection_id=OuterRef("pk")))).order_by("-start_date", "-id")
     )
+    empty = {"rect_total": 0, "closed": 0, "overdue": 0}
+    for inspection in inspections:
+        counts = measures.get(inspection.pk, empty)
+        inspection.findings_total = found.get(inspection.pk, 0)
+        inspection.rect_total, inspection.closed, inspection.overdue = (
+            counts["rect_total"],
+            counts["closed"],
+            counts["overdue"],
+        )
+        inspection.completion = inspection.closed * 100 / inspection.rect_total if inspection.rect_total else None
+    return inspections
 
 
 def inspection_time_share(inspection: Inspection, today: datetime.date) -> float | None:
@@ -492,29 +554,29 @@ def dashboard_build(user: User, filters: DashboardFilter, today: datetime.date |
     today = today or local_today()
     findings = dashboard_findings(user, filters)
     rectifications = dashboard_rectifications(user, filters)
-    branches_qs = branch_rows(user, findings, rectifications, today)
-    branches = list(branches_qs)
-    categories = list(category_rows(findings, rectifications, today))
-    counts = heat_map_counts(findings)
+    cells = finding_cells(findings, dashboard_findings(user, DashboardFilter(), with_period=False))
+    branches = branch_rows(user, findings, rectifications, today, cells)
+    categories = category_rows(rectifications, today, cells)
+    counts = heat_map_counts(cells)
     # Arranging the grouped counts into a grid: a loop over branches × categories, not over findings.
     heat_rows = [
         HeatRow(b, [(c, counts.get((b.pk, c.pk), 0)) for c in categories]) for b in branches if b.findings_total
     ]
-    inspections = list(inspection_rows(findings, rectifications, today))
+    inspections = inspection_rows(findings, rectifications, today)
     for inspection in inspections:
         inspection.time_share = inspection_time_share(inspection, today)
         inspection.days_to_report = (inspection.report_due_date - today).days if inspection.report_due_date else None
     return Dashboard(
         filters=filters,
         today=today,
-        headline=headline_figures(findings, rectifications, today),
+        headline=headline_figures(findings, rectifications, today, cells),
         branches=branches,
-        overdue_ranking=list(ranking_by_overdue(branches_qs)),
-        completion_ranking=list(ranking_by_completion(branches_qs)),
+        overdue_ranking=ranking_by_overdue(branches),
+        completion_ranking=ranking_by_completion(branches),
         categories=categories,
         heat_rows=heat_rows,
         heat_max=max(counts.values(), default=0),
-        recurrences=list(recurrence_rows(findings)),
+        recurrences=recurrence_rows(cells, branches, categories),
         trend=monthly_trend(
             dashboard_findings(user, filters, with_period=False),
             dashboard_rectifications(user, filters, with_period=False),
