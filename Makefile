@@ -2,7 +2,7 @@
 
 VENV := .venv
 
-.PHONY: install lint fmt run test backup restore
+.PHONY: install lint fmt run test bench backup restore
 
 # Create .venv and install requirements.txt (only when it changed).
 install:
@@ -34,3 +34,8 @@ restore: install
 	@test -n "$(BACKUP)" || (echo "用法: make restore BACKUP=var/backups/xxx.tar.gz [REPLACE=1]" >&2; exit 2)
 	.venv/bin/python manage.py migrate --noinput
 	.venv/bin/python manage.py restore $(BACKUP) $(if $(REPLACE),--replace,)
+
+# The benchmark at committee scale (1,000 branches, 100,000 findings) and the load test; not part of
+# `make test` (it takes 15–30 minutes). Results in var/bench/, method in docs/performance.md.
+bench:
+	scripts/bench.sh

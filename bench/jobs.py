@@ -1,0 +1,200 @@
+"""Benchmarks that run in a process of their own: ``python -m bench.jobs <job> [args]``, one JSON line out.
+
+- ``export QUERY``: the register export (office:register_export) with that query string, streamed to
+  nowhere; reports time, rows, bytes and the process's peak memory (VmHWM from /proc/self/status).
+  A process of its own so the peak belongs to this export alone.
+- ``import COUNT``: a COUNT-finding .xlsx through the three import pages (upload, preview, confirm) as a
+  committee staff member; the confirmed import runs eagerly in-process, as a worker would run it.
+  Writes, so bench/run.py points it at a throw-away clone of the database.
+"""
+
+import io
+import json
+import os
+import sys
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partyreview.settings.base")
+
+
+def _proc_status() -> dict[str, int]:
+    """VmRSS and VmHWM (peak resident memory) of this process in bytes."""
+    values = {}
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            key, _, rest = line.partition(":")
+            if key in {"VmRSS", "VmHWM"}:
+                values[key] = int(rest.split()[0]) * 1024
+    return values
+
+
+def _client(username: str) -> object:
+    from django.test import Client
+
+    from partyreview.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def _drain(response: object) -> int:
+    """Read the body as a browser would, chunk by chunk, keeping none of it."""
+    if getattr(response, "streaming", False):
+        size = 0
+        for chunk in response.streaming_content:
+            size += len(chunk)
+        response.close()
+        return size
+    return len(response.content)
+
+
+def export(query: str, username: str = "sc-staff1") -> dict:
+    from django.urls import reverse
+
+    from partyreview.rectifications.filters import RectificationFilter
+    from partyreview.rectifications.permissions import rectifications_visible_to
+
+    client = _client(username)
+    url = f"{reverse('office:register_export')}?{query}"
+    # Warm up on a few rows: imports and caches are not the export's memory.
+    _drain(client.get(f"{reverse('office:register_export')}?q=__nothing_matches__"))
+    from django.http import QueryDict
+
+    from partyreview.accounts.models import User
+
+    user = User.objects.get(username=username)
+    rows = RectificationFilter(QueryDict(query), queryset=rectifications_visible_to(user)).qs.count()
+    before = _proc_status()
+    started = time.perf_counter()
+    response = client.get(url)
+    size = _drain(response)
+    elapsed = time.perf_counter() - started
+    after = _proc_status()
+    return {
+        "status": response.status_code,
+        "rows": rows,
+        "bytes": size,
+        "ms": round(elapsed * 1000, 1),
+        "rss_before_mb": round(before["VmRSS"] / 2**20, 1),
+        "peak_mb": round(after["VmHWM"] / 2**20, 1),
+        "growth_mb": round((after["VmHWM"] - before["VmRSS"]) / 2**20, 1),
+    }
+
+
+def _import_workbook(count: int) -> tuple[bytes, object]:
+    """A filled import template of ``count`` findings (one measure each) over the committee's branches,
+    and the inspection it goes into (created for the benchmark)."""
+    import datetime
+
+    from openpyxl import load_workbook
+
+    from partyreview.accounts.models import User
+    from partyreview.common.dates import local_today
+    from partyreview.inspections.models import Category, InspectionKind
+    from partyreview.inspections.services import inspection_create
+    from partyreview.office import importers
+    from partyreview.organizations.models import Membership, Organization, OrganizationKind
+
+    staff = User.objects.get(username="sc-staff1")
+    committee = Organization.objects.get(kind=OrganizationKind.COMMITTEE, code__startswith="SCALE-")
+    today = local_today()
+    inspection = inspection_create(
+        actor=staff,
+        title=f"{today.year}年导入性能测试",
+        kind=InspectionKind.SPECIAL,
+        inspecting_org=committee,
+        inspected_orgs=[],
+        start_date=today - datetime.timedelta(days=30),
+        feedback_date=today - datetime.timedelta(days=5),
+        owners=[staff],
+    )
+    categories = list(Category.objects.filter(is_active=True))
+    assignees = list(
+        Membership.objects.filter(role="member", organization__path__startswith=committee.path)
+        .order_by("organization__path", "user__username")
+        .values_list("organization__code", "user__username")
+    )
+    data = importers.build_template(categories=categories, organizations=[])
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb[importers.DATA_SHEET]
+    for n in range(1, count + 1):
+        org_code, username = assignees[(n * 37) % len(assignees)]
+        category = categories[n % len(categories)]
+        row = {
+            "序号": n,
+            "党组织": org_code,
+            "问题类别": category.name,
+            "严重程度": "一般",
+            "问题描述": f"导入测试问题第{n}项：{category.description or category.name}",
+            "依据": "",
+            "发现日期": today - datetime.timedelta(days=5),
+            "整改措施": "制定整改方案，明确责任分工和完成时限。",
+            "整改类型": "限期整改",
+            "责任领导": "",
+            "责任人": username,
+            "整改时限": today + datetime.timedelta(days=30 + n % 60),
+        }
+        ws.append([row[h] for h in importers.HEADERS])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue(), inspection
+
+
+def import_findings(count: int) -> dict:
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from partyreview.inspections.models import Finding
+    from partyreview.office.models import ImportBatch
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from partyreview.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    data, inspection = _import_workbook(count)
+    client = _client("sc-staff1")
+    upload = SimpleUploadedFile("问题清单.xlsx", data, content_type="application/octet-stream")
+    steps = {}
+    started = time.perf_counter()
+    response = client.post(reverse("office:import"), {"inspection": inspection.pk, "file": upload})
+    steps["upload_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    if response.status_code != 302:
+        return {"status": response.status_code, "error": "upload refused", "body": response.content[:2000].decode()}
+    batch = ImportBatch.objects.latest("pk")
+    started = time.perf_counter()
+    preview = client.get(reverse("office:import_preview", args=[batch.pk]))
+    steps["preview_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    started = time.perf_counter()
+    confirm = client.post(reverse("office:import_confirm", args=[batch.pk]))
+    steps["confirm_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    batch.refresh_from_db()
+    created = Finding.objects.filter(inspection=inspection).count()
+    return {
+        "status": max(preview.status_code, confirm.status_code if confirm.status_code != 302 else 200),
+        "bytes": len(data),
+        "findings_created": created,
+        "batch_status": batch.status,
+        "ms": round(sum(steps.values()), 1),
+        **steps,
+    }
+
+
+def main(argv: list[str]) -> None:
+    django.setup()
+    job = argv[0]
+    if job == "export":
+        result = export(argv[1])
+    elif job == "import":
+        result = import_findings(int(argv[1]))
+    else:
+        sys.exit(f"unknown job {job!r}")
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

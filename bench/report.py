@@ -1,0 +1,134 @@
+"""``python -m bench.report``: var/bench/results.json as the markdown tables of docs/performance.md.
+
+Writes var/bench/results.md and prints it. Each target of the issue is judged here, in one place.
+"""
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "var" / "bench" / "results.json"
+MARKDOWN = ROOT / "var" / "bench" / "results.md"
+
+LABELS = {
+    "dashboard_committee": "Dashboard, committee lead (1,000 branches)",
+    "dashboard_general": "Dashboard, general-branch lead (20 branches)",
+    "list_page_1": "Rectification list, overdue filter, page 1",
+    "list_page_200": "Rectification list, overdue filter, page 200",
+    "list_keyword": "Rectification list, category + 2 states + keyword",
+    "finding_detail": "Finding detail (4 measures)",
+    "finding_list": "Finding list, open, page 1",
+    "rectification_detail": "Rectification detail (secretary)",
+    "my_branch": "My branch (secretary)",
+    "workbench": "Workbench (staff)",
+    "review_queue": "Review queue (staff)",
+    "sweep_first": "Reminder sweep, first run",
+    "sweep_second": "Reminder sweep, second run right after",
+    "import": "Excel import (upload + preview + confirm)",
+}
+QUERY_PAIRS = [("dashboard_general", "dashboard_committee"), ("list_page_1", "list_page_200")]
+
+
+def _ms(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value / 1000:.1f} s" if value >= 10_000 else f"{value:,.0f} ms"
+
+
+def _verdict(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def judge(m: dict, by_key: dict[str, dict]) -> tuple[str, str, str]:
+    """(extra column, target, met) for one measurement."""
+    key = m["key"]
+    if key.startswith("dashboard_"):
+        extra = f"raw SQL {_ms(m.get('raw_sql_ms'))}, **{m.get('ratio')}×**"
+        if m.get("figures_differ"):
+            extra += " (figures differ!)"
+        if key == "dashboard_committee":
+            return extra, "≤ 2× raw SQL", _verdict((m.get("ratio") or 99) <= 2)
+        return extra, "", ""
+    if key.startswith("export_"):
+        extra = f"{m['rows']:,} rows, {m['bytes'] / 2**20:.1f} MB file, peak RSS {m['peak_mb']:.0f} MB"
+        if m["rows"] >= 100_000:
+            return extra, "streaming, peak < 300 MB", _verdict(m["peak_mb"] < 300 and m["status"] == 200)
+        return extra, "", ""
+    if key == "sweep_first":
+        extra = f"{m['overdue']:,} overdue; {m.get('items', '?'):,} items to {m.get('recipients', '?'):,} people"
+        return extra, "< 1 min", _verdict(m["median_ms"] < 60_000)
+    if key == "sweep_second":
+        return f"{m.get('items', '?')} items", "sends nothing", _verdict(m.get("items") == 0)
+    if key == "import":
+        steps = ", ".join(f"{s} {_ms(m.get(f'{s}_ms'))}" for s in ("upload", "preview", "confirm"))
+        return f"{m.get('findings_created', 0):,} findings created; {steps}", "", ""
+    for small, large in QUERY_PAIRS:
+        if key in (small, large) and small in by_key and large in by_key:
+            same = by_key[small]["queries"] == by_key[large]["queries"]
+            return "", "same queries as its pair", _verdict(same)
+    return "", "", ""
+
+
+def render(results: dict) -> str:
+    lines = []
+    machine, data = results.get("machine", {}), results.get("data", {})
+    if machine:
+        lines += [
+            f"Machine: {machine['cpus']} CPUs ({machine['cpu']}), {machine['memory']} memory, "
+            f"PostgreSQL {machine['postgresql']}, Python {machine['python']}, Django {machine['django']}; "
+            f"load average at the start {', '.join(f'{x:.1f}' for x in machine['load_average'])}; "
+            f"{machine['date']}.",
+            "",
+        ]
+    if data:
+        lines += [
+            f"Data: `{data['marker']}`: {data['branches']:,} branches, {data['findings']:,} findings, "
+            f"{data['rectifications']:,} rectifications ({data['overdue']:,} overdue), "
+            f"{data['progress_updates']:,} progress updates.",
+            "",
+        ]
+    measurements = results.get("measurements", [])
+    by_key = {m["key"]: m for m in measurements}
+    if measurements:
+        lines += [
+            "| measurement | median | queries | | target | met |",
+            "| --- | ---: | ---: | --- | --- | --- |",
+        ]
+        for m in measurements:
+            extra, target, met = judge(m, by_key)
+            label = LABELS.get(m["key"], f"Register export, {m.get('rows', 0):,} rows")
+            queries = m.get("queries", "")
+            lines.append(f"| {label} | {_ms(m['median_ms'])} | {queries} | {extra} | {target} | {met} |")
+        lines.append("")
+    load = results.get("load")
+    if load:
+        journeys = load.get("journeys", {})
+        ok = load["failures"] == 0 and journeys.get("p95_ms", 1e9) < 300
+        lines += [
+            f"Load test: {load['users']} users for {load['duration']}, gunicorn with {load['workers']} workers; "
+            f"{load['requests']:,} requests, {load['rps']} requests/s, {load['failures']} errors. "
+            f"Journey pages (logins excluded): p50 {_ms(journeys.get('p50_ms'))}, "
+            f"p95 {_ms(journeys.get('p95_ms'))}, p99 {_ms(journeys.get('p99_ms'))}. "
+            f"Target no errors and p95 < 300 ms: {_verdict(ok)}.",
+            "",
+            "| page | requests | errors | p50 | p95 | p99 | max |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for p in load["pages"]:
+            lines.append(
+                f"| {p['name']} | {p['requests']:,} | {p['failures']} | {_ms(p['p50_ms'])} | {_ms(p['p95_ms'])} "
+                f"| {_ms(p['p99_ms'])} | {_ms(p['max_ms'])} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    results = json.loads(RESULTS.read_text(encoding="utf-8"))
+    text = render(results)
+    MARKDOWN.write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
