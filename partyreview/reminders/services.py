@@ -16,7 +16,7 @@ from collections import defaultdict
 from itertools import islice
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -102,15 +102,19 @@ def reminders_sweep(
     except Exception as exc:
         # The transaction rolled back: nothing was claimed, so the next tick tries the whole day again.
         logger.exception("reminder sweep for %s failed", day)
-        SweepRun.objects.create(
-            day=day,
-            trigger=trigger,
-            status=SweepStatus.FAILED,
-            started_at=started,
-            finished_at=timezone.now(),
-            triggered_by=actor,
-            error=f"{type(exc).__name__}: {exc}"[:2000],
-        )
+        try:
+            SweepRun.objects.create(
+                day=day,
+                trigger=trigger,
+                status=SweepStatus.FAILED,
+                started_at=started,
+                finished_at=timezone.now(),
+                triggered_by=actor,
+                error=f"{type(exc).__name__}: {exc}"[:2000],
+            )
+        except DatabaseError:
+            # The database itself is what failed; the log line above is all there can be.
+            logger.exception("could not record the failed reminder sweep for %s", day)
         raise
     logger.info(
         "reminder sweep %s for %s: %s items, %s recipients, %s e-mails, %s webhook messages",
