@@ -1,7 +1,7 @@
 """整改看板 for committee leads (and staff, administrators): the figures, their .xlsx export, and 督办.
 
-No caching: every request aggregates afresh (a fixed dozen indexed queries, see selectors.py), so a
-lead who presses a branch sees the effect on the next page load. docs/decisions/dashboard.md says why.
+No caching: every request aggregates afresh (a fixed number of grouped queries, see selectors.py), so
+what a lead or staff member just did shows on the next page load. docs/decisions/dashboard.md says why.
 """
 
 from django.contrib import messages

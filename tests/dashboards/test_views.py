@@ -276,3 +276,17 @@ def test_next_outside_the_site_is_ignored(dataset: Dataset, client_for):
         {"instruction": "抓紧整改", "next": "https://example.com/"},
     )
     assert response["Location"] == INDEX
+
+
+def test_figures_are_never_stale_after_the_viewers_own_action(dataset: Dataset, client_for):
+    from partyreview.rectifications.services import rectification_close
+
+    client = client_for(dataset.world.alice)
+    assert 'data-figure="overdue">3<' in client.get(INDEX).content.decode()
+
+    rectification_close(actor=dataset.world.alice, rectification=dataset.r["R4"], note="核查属实")
+
+    html = client.get(INDEX).content.decode()
+    assert 'data-figure="overdue">2<' in html
+    assert 'data-figure="submitted">0<' in html
+    assert 'data-figure="completion_rate">44.4%<' in html  # 4 / 9
