@@ -220,3 +220,15 @@ def test_archived_findings_are_not_counted(dataset: Dataset):
     h = dashboard_build(dataset.world.leo, NO_FILTER).headline
 
     assert (h.findings, h.rectifications, h.open) == (6, 8, 5)
+
+
+def test_yellow_red_and_green_branches_agree_with_organization_lights(world):
+    world.rectification(world.a1, due_in=3)  # yellow: due within 7 days
+    world.rectification(world.b1, due_in=-5)  # red: overdue
+    world.rectification(world.b1, state="closed", due_in=20)
+    rows = {b.name: b.light for b in dashboard_build(world.leo, NO_FILTER).branches}
+    shared = dict(organization_lights(Organization.objects.filter(kind="branch")).values_list("name", "light"))
+
+    assert (
+        rows == shared == {"机关第一党支部": Light.YELLOW, "机关第二党支部": Light.GREEN, "生产第一党支部": Light.RED}
+    )
