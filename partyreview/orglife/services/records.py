@@ -1,37 +1,25 @@
-"""Every write of organisational life goes through here: meeting records, the roster, the dues ledger,
-terms, the nightly rule check and the staff's decisions on its suggestions.
+"""Writes of the records a branch keeps: meetings, the roster, the dues ledger, and (by staff) its terms.
 
 Each service checks the permission, validates, and either saves everything or raises ActionRefused with
 a Chinese message and saves nothing.
 """
 
 import datetime
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
-from partyreview.accounts.models import Role, User
-from partyreview.accounts.services import notification_create
+from partyreview.accounts.models import User
 from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused, StaleEdit
-from partyreview.inspections.models import Category, FindingSource, Inspection, InspectionKind, Severity
-from partyreview.inspections.permissions import can_manage_inspection
-from partyreview.inspections.services import inspection_create
-from partyreview.organizations.models import Membership, Organization
-from partyreview.organizations.permissions import grants_of, is_admin
-from partyreview.organizations.selectors import ancestors
+from partyreview.organizations.models import Organization
 from partyreview.orglife import imports
 from partyreview.orglife import permissions as perms
 from partyreview.orglife.models import (
-    Breach,
-    BreachStatus,
     DuesPayment,
     MeetingEvidence,
     MeetingRecord,
@@ -42,15 +30,12 @@ from partyreview.orglife.models import (
     PartyMember,
     TermExtension,
 )
-from partyreview.orglife.rules import TERM_RULES, RuleCode, add_months, month_start
-from partyreview.orglife.selectors import Checker, RuleBook, base_term_end
+from partyreview.orglife.rules import RuleCode, add_months, month_start
+from partyreview.orglife.selectors import RuleBook, base_term_end
 from partyreview.rectifications.evidence import CheckedFile, check_upload
-from partyreview.rectifications.services import MeasureInput, finding_file
-
-AUTO_INSPECTION_TITLE = "组织生活自动检查（{year}年）"
 
 
-def _require_text(value: str, label: str) -> str:
+def require_text(value: str, label: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ActionRefused(f"请填写{label}。")
@@ -74,7 +59,7 @@ def _check_meeting(
         raise ActionRefused("请至少选择一种会议类型。")
     if held_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ActionRefused("召开时间不能晚于现在：这里记录已经召开的会议。")
-    topic = _require_text(topic, "会议主题")
+    topic = require_text(topic, "会议主题")
     speaker = (speaker or "").strip()
     if MeetingType.PARTY_LECTURE in chosen and not speaker:
         raise ActionRefused("党课须填写主讲人。")
@@ -194,7 +179,7 @@ def meeting_update(
 
 def meeting_void(*, actor: User, meeting: MeetingRecord, reason: str) -> MeetingRecord:
     """作废: a record entered in error stops counting but is kept with the reason."""
-    reason = _require_text(reason, "作废原因")
+    reason = require_text(reason, "作废原因")
     with transaction.atomic():
         locked = MeetingRecord.objects.select_for_update().select_related("organization").get(pk=meeting.pk)
         if not perms.can_keep_records(actor, locked.organization):
@@ -222,7 +207,7 @@ def default_dues_from(joined_on: datetime.date, today: datetime.date | None = No
 
 
 def _check_member(*, name: str, category: str, status: str, joined_on: datetime.date | None) -> str:
-    name = _require_text(name, "姓名")
+    name = require_text(name, "姓名")
     if len(name) > 50:
         raise ActionRefused("姓名过长。")
     if category not in MemberCategory.values:
@@ -528,7 +513,7 @@ def term_extension_record(
     """An extension of the current term approved by the higher organisation (延期换届)."""
     if not perms.can_record_term(actor, organization):
         raise ActionRefused(f"您无权登记“{organization}”的延期换届。")
-    reason = _require_text(reason, "延期理由")
+    reason = require_text(reason, "延期理由")
     years = term_years or RuleBook.load().config(organization.kind, RuleCode.TERM_ENDING).term_years
     base = base_term_end(organization, years)
     if base is None:
@@ -546,200 +531,3 @@ def term_extension_record(
         reason=reason,
         recorded_by=actor,
     )
-
-
-# ---- the nightly check --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    as_of: datetime.date
-    organizations: int
-    breaches: int  # breaches found this run, new or already known
-    created: int  # new suggestions written
-
-
-def org_life_check(*, as_of: datetime.date | None = None, lookback: int = 1, notify: bool = True) -> CheckResult:
-    """Check every active organisation against the rules and raise a suggestion per new breach.
-
-    At most one suggestion per (organisation, rule, period): known ones, including dismissed ones, are
-    left alone, and the unique constraint makes a concurrent second run harmless. A fixed number of
-    queries whatever the number of organisations.
-    """
-    as_of = as_of or local_today()
-    checker = Checker(Organization.objects.all(), as_of)
-    found = [v for v in checker.completed_verdicts(lookback) if v.is_breach]
-    if not found:
-        return CheckResult(as_of=as_of, organizations=len(checker.organizations), breaches=0, created=0)
-    earliest = min((v.period_start for v in found if v.rule not in TERM_RULES), default=as_of)
-    known = set(
-        Breach.objects.filter(Q(period_end__gte=earliest) | Q(rule__in=TERM_RULES)).values_list(
-            "organization_id", "rule", "period_key"
-        )
-    )
-    categories = {c.code: c for c in Category.objects.filter(code__in={v.config.rule.category for v in found})}
-    now = timezone.now()
-    new = [
-        Breach(
-            organization=v.organization,
-            rule=v.rule,
-            period_key=v.period_key,
-            period_label=v.period_label,
-            period_start=v.period_start,
-            period_end=v.period_end,
-            light=v.light,
-            category=categories[v.config.rule.category],
-            description=v.description,
-            basis=v.config.rule.basis[:200],
-            detected_at=now,
-        )
-        for v in found
-        if v.key not in known and v.config.rule.category in categories
-    ]
-    with transaction.atomic():
-        Breach.objects.bulk_create(new, ignore_conflicts=True)
-    created = Breach.objects.filter(detected_at=now).count() if new else 0
-    if notify and created:
-        _notify_staff(now)
-    return CheckResult(as_of=as_of, organizations=len(checker.organizations), breaches=len(found), created=created)
-
-
-def _notify_staff(detected_at: datetime.datetime) -> None:
-    """One notification per staff member covering the organisations with new suggestions."""
-    paths = list(Breach.objects.filter(detected_at=detected_at).values_list("organization__path", flat=True))
-    staff = (
-        Membership.objects.filter(role=Role.STAFF, user__is_active=True)
-        .select_related("user", "organization")
-        .order_by("user_id")
-    )
-    counts: dict[int, int] = defaultdict(int)
-    users: dict[int, User] = {}
-    for grant in staff:
-        users[grant.user_id] = grant.user
-        counts[grant.user_id] = max(
-            counts[grant.user_id], sum(1 for p in paths if p.startswith(grant.organization.path))
-        )
-    url = reverse("orglife:breach_list")
-    by_count: dict[int, list[User]] = defaultdict(list)
-    for user_id, count in counts.items():
-        if count:
-            by_count[count].append(users[user_id])
-    for count, recipients in by_count.items():
-        notification_create(
-            recipients=recipients,
-            kind="orglife_breach",
-            title=f"组织生活检查：{count} 条建议问题待确认",
-            body="夜间检查发现“三会一课”、党费或换届方面的问题，请确认或驳回。",
-            url=url,
-        )
-
-
-# ---- decisions on suggestions -------------------------------------------------------------------------
-
-
-def _lock_breach(breach: Breach) -> Breach:
-    locked = Breach.objects.select_for_update().select_related("organization", "category").get(pk=breach.pk)
-    if locked.status != BreachStatus.SUGGESTED:
-        who = locked.decided_by.display_name if locked.decided_by else "他人"
-        raise ActionRefused(f"该建议问题已由 {who} 处理（{locked.get_status_display()}）。")
-    return locked
-
-
-def auto_inspection(*, actor: User, organization: Organization, year: int) -> Inspection:
-    """The yearly 日常督查 that confirmed suggestions are filed under: "组织生活自动检查（YYYY年）".
-
-    It belongs to the highest organisation above the breach that the confirming staff member covers
-    (the committee, for committee staff), so whoever confirms may also own it.
-    """
-    chain = list(ancestors(organization))
-    if is_admin(actor):
-        owner_org = chain[0]
-    else:
-        staff_paths = [g.path for g in grants_of(actor) if g.role == Role.STAFF]
-        covered = [org for org in chain if any(org.path.startswith(p) for p in staff_paths)]
-        if not covered:
-            raise ActionRefused(f"党组织“{organization}”不在您的管理范围内。")
-        owner_org = covered[0]
-    title = AUTO_INSPECTION_TITLE.format(year=year)
-    # Lock the owning organisation so two staff confirming at once create one inspection, not two.
-    Organization.objects.select_for_update().filter(pk=owner_org.pk).first()
-    inspection = Inspection.objects.filter(
-        inspecting_org=owner_org, kind=InspectionKind.ROUTINE, title=title, is_archived=False
-    ).first()
-    if inspection is None:
-        inspection = inspection_create(
-            actor=actor,
-            title=title,
-            kind=InspectionKind.ROUTINE,
-            inspecting_org=owner_org,
-            inspected_orgs=[],
-            start_date=datetime.date(year, 1, 1),
-            notes="由组织生活夜间检查的建议问题确认生成。",
-        )
-    return inspection
-
-
-def default_due_date(breach: Breach) -> datetime.date:
-    """The deadline offered when confirming: the category's usual time to rectify, else 30 days."""
-    return local_today() + datetime.timedelta(days=breach.category.default_days or 30)
-
-
-def breach_confirm(
-    *,
-    actor: User,
-    breach: Breach,
-    measure: str,
-    assignee: User,
-    due_date: datetime.date,
-    severity: str = Severity.MINOR,
-    responsible_leader: User | None = None,
-    inspection: Inspection | None = None,
-    description: str = "",
-) -> Breach:
-    """Staff confirm a suggestion: it becomes a normal finding (source: system rule) with one measure."""
-    with transaction.atomic():
-        locked = _lock_breach(breach)
-        if not perms.can_decide_breach(actor, locked):
-            raise ActionRefused("您无权处理该建议问题。")
-        org = locked.organization
-        if inspection is None:
-            inspection = auto_inspection(actor=actor, organization=org, year=local_today().year)
-        elif not can_manage_inspection(actor, inspection) or not org.is_within(inspection.inspecting_org):
-            raise ActionRefused("所选检查不在您的管理范围内，或不包含该党组织。")
-        finding = finding_file(
-            actor=actor,
-            inspection=inspection,
-            organization=org,
-            category=locked.category,
-            description=(description or "").strip() or locked.description,
-            basis=locked.basis,
-            found_on=local_today(),
-            severity=severity,
-            source=FindingSource.RULE,
-            measures=[
-                MeasureInput(
-                    measure=measure, assignee=assignee, due_date=due_date, responsible_leader=responsible_leader
-                )
-            ],
-        )
-        locked.status = BreachStatus.CONFIRMED
-        locked.finding = finding
-        locked.decided_by = actor
-        locked.decided_at = timezone.now()
-        locked.save()
-    return locked
-
-
-def breach_dismiss(*, actor: User, breach: Breach, reason: str) -> Breach:
-    """Staff dismiss a suggestion with a reason. It stays, so the same period is never raised again."""
-    reason = _require_text(reason, "驳回理由")
-    with transaction.atomic():
-        locked = _lock_breach(breach)
-        if not perms.can_decide_breach(actor, locked):
-            raise ActionRefused("您无权处理该建议问题。")
-        locked.status = BreachStatus.DISMISSED
-        locked.decision_note = reason
-        locked.decided_by = actor
-        locked.decided_at = timezone.now()
-        locked.save()
-    return locked

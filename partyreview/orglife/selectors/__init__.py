@@ -1,0 +1,57 @@
+"""Reads of organisational life. The rule check lives in ``checker``, the compliance view in ``compliance``,
+list pages in ``lists``; everything callers use is importable from here."""
+
+from partyreview.orglife.selectors.checker import (
+    GREEN,
+    Checker,
+    MemberArrears,
+    RuleBook,
+    State,
+    TermInfo,
+    Verdict,
+    base_term_end,
+    extensions_by_term,
+    last_completed_month,
+    meeting_counts,
+    member_arrears,
+    member_counts,
+)
+from partyreview.orglife.selectors.compliance import (
+    COLUMNS,
+    BranchCompliance,
+    Cell,
+    ComplianceSummary,
+    TermRow,
+    compliance,
+    compliance_summary,
+    term_overview,
+)
+from partyreview.orglife.selectors.lists import DuesRow, breaches_for_list, dues_ledger, meetings_for_list
+
+__all__ = [
+    "COLUMNS",
+    "GREEN",
+    "BranchCompliance",
+    "Cell",
+    "Checker",
+    "ComplianceSummary",
+    "DuesRow",
+    "MemberArrears",
+    "RuleBook",
+    "State",
+    "TermInfo",
+    "TermRow",
+    "Verdict",
+    "base_term_end",
+    "breaches_for_list",
+    "compliance",
+    "compliance_summary",
+    "dues_ledger",
+    "extensions_by_term",
+    "last_completed_month",
+    "meeting_counts",
+    "meetings_for_list",
+    "member_arrears",
+    "member_counts",
+    "term_overview",
+]
