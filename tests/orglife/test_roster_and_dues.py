@@ -2,9 +2,11 @@
 
 import datetime
 import io
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
@@ -17,6 +19,13 @@ from tests.conftest import World
 
 D = datetime.date
 OK, ABSENT = 200, 404
+
+
+@pytest.fixture(autouse=True)
+def _late_2026() -> Iterator[None]:
+    # Default 党费起算月份 depend on the year the member is entered: pin it, so the cases read the same in 2027.
+    with time_machine.travel(datetime.datetime(2026, 11, 22, 2, 0, tzinfo=datetime.UTC), tick=False):
+        yield
 
 
 def xlsx(header: tuple[str, ...], rows: list[tuple], name: str = "名册.xlsx") -> SimpleUploadedFile:

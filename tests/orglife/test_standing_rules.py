@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from partyreview.organizations.models import Organization
 from partyreview.orglife import services
@@ -107,6 +108,7 @@ def test_dues_rule_table(world, name):
     assert standing(world.a1, as_of) == raised
 
 
+@time_machine.travel(datetime.datetime(2026, 4, 10, 2, 0, tzinfo=datetime.UTC), tick=False)
 def test_a_probationary_members_first_month_is_owed(world):
     """预备党员从支部大会通过之日起交纳党费: the month of admission is the first month owed."""
     m = services.member_create(
