@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 
 from partyreview.accounts.models import Role, User
 from partyreview.common.dates import local_today
+from partyreview.common.widgets import FastSelect
 from partyreview.inspections.models import Category, Finding, Inspection
 from partyreview.organizations.models import Organization
 
@@ -19,6 +20,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class OrganizationChoiceField(forms.ModelChoiceField):
     """Organisations indented by depth, so the tree reads as a tree in a plain <select>."""
+
+    # A committee has a thousand organisations: options written in Python (docs/performance.md).
+    widget = FastSelect
 
     def label_from_instance(self, obj: Organization) -> str:
         return "\u3000" * max(obj.depth, 0) + obj.name
