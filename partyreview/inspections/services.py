@@ -136,7 +136,11 @@ def finding_create(
         finding._history_user = actor
         finding._change_reason = "录入问题"
         finding.save()
-        inspection.inspected_orgs.add(organization)
+        # Only when it is new: add() records the inspection's history (and copies all its inspected
+        # organisations into it) even for an organisation already there, which made importing 5,000
+        # findings quadratic (docs/performance.md).
+        if not inspection.inspected_orgs.filter(pk=organization.pk).exists():
+            inspection.inspected_orgs.add(organization)
     return finding
 
 
