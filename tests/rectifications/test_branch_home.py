@@ -170,7 +170,7 @@ def test_home_query_count_does_not_grow_with_the_number_of_measures(world, clien
     # organisational-life card (rule settings, meetings, dues, terms, suggestions, record permission).
     with django_assert_num_queries(16):
         response = client.get(HOME)
-    assert response.content.decode().count("branch-card") == 210
+    assert response.content.decode().count("list-group-item branch-card") == 210
     assert small == 16
 
 
