@@ -6,10 +6,11 @@ is carried into every link, and its period into links to the finding list (``fou
 The register has no filter on a measure's creation day, so a period is not carried there; the page says so.
 """
 
+import functools
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from partyreview.dashboards.selectors import DashboardFilter
 from partyreview.rectifications.models import OPEN_STATUSES
@@ -17,10 +18,17 @@ from partyreview.rectifications.models import OPEN_STATUSES
 ParamValue = str | int | Iterable[str] | None
 
 
+@functools.cache
+def _path(name: str, script_prefix: str) -> str:
+    # A committee's dashboard links every cell of its heat map: tens of thousands of links per page, and
+    # reverse() was most of the page's time (docs/performance.md). The path of a name never changes.
+    return reverse(name)
+
+
 def _url(name: str, params: dict[str, ParamValue]) -> str:
     clean = {k: (list(v) if isinstance(v, list | tuple) else v) for k, v in params.items() if v not in (None, "")}
     query = urlencode(clean, doseq=True)
-    return reverse(name) + (f"?{query}" if query else "")
+    return _path(name, get_script_prefix()) + (f"?{query}" if query else "")
 
 
 def rectification_list_url(filters: DashboardFilter, **params: ParamValue) -> str:
