@@ -7,6 +7,7 @@ records carry the same checks, history and notifications as those typed in by ha
 import datetime
 import hashlib
 import io
+import logging
 from dataclasses import dataclass
 from typing import IO
 
@@ -24,6 +25,8 @@ from partyreview.office.importers import ImportPlan, ImportRefused
 from partyreview.office.models import ImportBatch, ImportStatus
 from partyreview.office.permissions import can_import_findings
 from partyreview.rectifications.services import MeasureInput, finding_file
+
+logger = logging.getLogger(__name__)
 
 # Unconfirmed uploads are scratch files; they are cleared out after this long.
 PREVIEW_LIFETIME = datetime.timedelta(days=1)
@@ -164,8 +167,20 @@ def import_batch_queue(*, actor: User, batch: ImportBatch) -> ImportBatch:
         locked.status = ImportStatus.IMPORTING
         locked.error = ""
         locked.save(update_fields=["status", "error"])
-        transaction.on_commit(lambda: import_batch_run.delay(locked.pk, actor.pk))
+        transaction.on_commit(lambda: _queue_import(locked.pk, actor.pk, import_batch_run))
     return locked
+
+
+def _queue_import(batch_pk: int, actor_pk: int, task: object) -> None:
+    """Queue the import; with the broker unreachable, put the batch back to 待确认 with a reason rather than
+    leave it "importing" forever or fail the request that already committed."""
+    try:
+        task.delay(batch_pk, actor_pk)
+    except Exception:
+        logger.exception("could not queue import batch %s", batch_pk)
+        ImportBatch.objects.filter(pk=batch_pk, status=ImportStatus.IMPORTING).update(
+            status=ImportStatus.PREVIEW, error="后台任务队列暂时不可用，未开始导入。请稍后重新确认导入。"
+        )
 
 
 def import_batch_confirm(*, actor: User, batch: ImportBatch) -> ImportResult:
