@@ -1,4 +1,7 @@
-"""A backup restored into an emptied database brings back every record and every file."""
+"""A backup restored into an emptied database brings back every record and every file.
+
+Transactional tests: flushing a database (as a restore onto used data does) cannot run inside the
+transaction an ordinary test wraps itself in on PostgreSQL."""
 
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -20,7 +23,7 @@ def _inventory() -> dict:
     }
 
 
-def test_a_backup_restores_every_record_and_file_into_a_fresh_database(world, tmp_path):
+def test_a_backup_restores_every_record_and_file_into_a_fresh_database(transactional_db, world, tmp_path):
     world.rectification(world.a1, state="closed")
     world.rectification(world.b1, state="returned")
     before = _inventory()
@@ -42,7 +45,7 @@ def test_a_backup_restores_every_record_and_file_into_a_fresh_database(world, tm
     assert world.finding(world.a1).pk > max(pk for pk, _ in before["findings"])
 
 
-def test_restore_refuses_a_database_that_holds_data_unless_told_to_replace(world, tmp_path):
+def test_restore_refuses_a_database_that_holds_data_unless_told_to_replace(transactional_db, world, tmp_path):
     import pytest
     from django.core.management.base import CommandError
 
