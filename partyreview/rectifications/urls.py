@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partyreview.rectifications.views import branch, detail, staff
+from partyreview.rectifications.views import audit, branch, detail, staff
 
 app_name = "rectifications"
 urlpatterns = [
@@ -19,4 +19,6 @@ urlpatterns = [
     path("<int:pk>/submit/", branch.rectification_submit, name="submit"),
     path("<int:pk>/extension/", branch.extension_request, name="extension_request"),
     path("evidence/<int:pk>/", branch.evidence_download, name="evidence_download"),
+    # Staff and administrators: what one person changed, within the viewer's scope.
+    path("audit/users/<int:pk>/", audit.audit_user, name="audit_user"),
 ]

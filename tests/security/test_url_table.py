@@ -89,6 +89,7 @@ TABLE: dict[str, Row] = {
     "orglife:term_list": Row((L, O, O, O, O, O)),
     "password_change": Row((L, O, O, O, O, O)),
     "password_change_done": Row((L, O, O, O, O, O)),
+    "rectifications:audit_user": Row((L, O, N, N, N, O), "person", scoped=False),
     "rectifications:close": Row((L, O, F, F, N, O), "rectification"),
     "rectifications:detail": Row((L, O, O, O, N, O), "rectification"),
     "rectifications:evidence_download": Row((L, O, O, O, N, O), "evidence"),
@@ -220,6 +221,7 @@ def _pair_objects() -> Objects:
     run = SweepRun.objects.order_by("-pk").first()
     found["a"]["import_batch"] = found["b"]["import_batch"] = batch
     found["a"]["sweep_run"] = found["b"]["sweep_run"] = run
+    found["a"]["person"] = found["b"]["person"] = staff
     missing = [f"{side}:{kind}" for side, bag in found.items() for kind, obj in bag.items() if obj is None]
     assert missing == [], f"the demo data lacks {missing}"
     return Objects(a=found["a"], b=found["b"])
