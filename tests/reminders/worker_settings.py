@@ -16,11 +16,14 @@ CELERY_BROKER_URL = os.environ.get("WORKER_BROKER_URL", TEST_BROKER_URL)
 if CELERY_BROKER_URL == "filesystem://":
     _queue = os.path.join(os.environ["WORKER_BROKER_DIR"], "queue")
     _processed = os.path.join(os.environ["WORKER_BROKER_DIR"], "processed")
-    for _d in (_queue, _processed):
+    _control = os.path.join(os.environ["WORKER_BROKER_DIR"], "control")
+    for _d in (_queue, _processed, _control):
         os.makedirs(_d, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": _queue,
         "data_folder_out": _queue,
+        # Otherwise kombu writes broadcast messages to ./control in the repository.
+        "control_folder": _control,
         "processed_folder": _processed,
         "store_processed": False,
     }
