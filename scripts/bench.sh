@@ -2,8 +2,9 @@
 # The benchmark at committee scale (`make bench`); see docs/performance.md.
 #   1. install the virtualenv, start PostgreSQL and Redis (scripts/test-services.sh) on ports of their
 #      own, so a `make test` running beside it neither reuses nor stops them;
-#   2. create the database partyreview_bench, migrate, and seed it with seed_scale (skipped when it
-#      already holds the same parameters: the servers and their data are left running for the next run);
+#   2. create the database partyreview_bench_b<branches>_f<findings>_s<seed>, migrate, and seed it
+#      with seed_scale (skipped when it already holds that: the servers and their data are left
+#      running for the next run);
 #   3. bench/run.py: pages in-process, exports, the reminder sweep and the import;
 #   4. bench/load.py: gunicorn + locust on 127.0.0.1;
 #   5. print the table (var/bench/results.md) and keep var/bench/results.json.
@@ -43,7 +44,9 @@ export PARTYREVIEW_VAR_DIR=$ROOT/var/bench/var
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 export CELERY_BROKER_URL=redis://127.0.0.1:$REDIS_PORT/1
 SERVICE_URL=$(sed -n 's/^DATABASE_URL=//p' "$PARTYREVIEW_VAR/services.env")
-export DATABASE_URL=${SERVICE_URL%/*}/partyreview_bench
+# One database per size and seed: another size never meets data it would refuse, and the large one stays
+# seeded for the next run.
+export DATABASE_URL=${SERVICE_URL%/*}/partyreview_bench_b${BRANCHES}_f${FINDINGS}_s${SEED}
 mkdir -p var/bench "$PARTYREVIEW_VAR_DIR"
 
 started=$SECONDS
