@@ -108,11 +108,11 @@ cat <<EOF
   partyreview is running: http://127.0.0.1:$PORT/
 
   Demo accounts (password: $DEMO_PASSWORD)
-    admin       系统管理员
-    staff       党务工作人员
-    leader      党委领导
-    secretary   支部书记(第一党支部)
-    secretary2  支部书记(第二党支部)
+    admin       系统管理员：全部功能与后台管理
+    staff       党务工作人员：录入问题、审核销号、导入导出（staff2 同）
+    leader      党委领导：整改看板与督办
+    secretary   支部书记（办公室党支部）：本支部整改、组织生活
+    secretary2  支部书记（第一车间党支部）
 
   Logs: $LOG/web.log, $LOG/worker.log, $LOG/beat.log
   Press Ctrl-C to stop.
