@@ -18,6 +18,7 @@ from partyreview.reminders.models import ESCALATION_KINDS, ReminderItem, Reminde
 
 KIND_ORDER = {kind: index for index, kind in enumerate(ReminderKind.values)}
 SECTION_TITLES = {
+    ReminderKind.LEAD_ESCALATION: "领导督办",
     ReminderKind.ESCALATION_COMMITTEE: "上报党委督办（逾期较久）",
     ReminderKind.ESCALATION_LEADER: "逾期督办",
     ReminderKind.OVERDUE: "已逾期",
@@ -25,6 +26,7 @@ SECTION_TITLES = {
     ReminderKind.UPCOMING: "即将到期",
 }
 SHORT_LABELS = {
+    ReminderKind.LEAD_ESCALATION: "领导督办",
     ReminderKind.ESCALATION_COMMITTEE: "上报督办",
     ReminderKind.ESCALATION_LEADER: "督办",
     ReminderKind.OVERDUE: "已逾期",

@@ -137,6 +137,8 @@ class ReminderPolicy(models.Model):
 class ReminderKind(models.TextChoices):
     """提醒类型. The order of the sections in a digest follows the order here."""
 
+    # A lead's 督办 (rectifications.Escalation): in-app at once, and in every channel with the next digest.
+    LEAD_ESCALATION = "lead_escalation", "领导督办"
     ESCALATION_COMMITTEE = "escalation_committee", "上报党委督办"
     ESCALATION_LEADER = "escalation_leader", "逾期督办"
     OVERDUE = "overdue", "已逾期"
@@ -145,7 +147,7 @@ class ReminderKind(models.TextChoices):
     WEEKLY_SUMMARY = "weekly_summary", "每周汇总"
 
 
-ESCALATION_KINDS = (ReminderKind.ESCALATION_COMMITTEE, ReminderKind.ESCALATION_LEADER)
+ESCALATION_KINDS = (ReminderKind.LEAD_ESCALATION, ReminderKind.ESCALATION_COMMITTEE, ReminderKind.ESCALATION_LEADER)
 
 
 class WebhookKind(models.TextChoices):

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from partyreview.accounts.models import Role, User
 from partyreview.inspections.models import Inspection
 from partyreview.organizations.models import Membership, Organization, OrganizationKind
-from partyreview.rectifications.models import Rectification, RectificationStatus
+from partyreview.rectifications.models import Escalation, Rectification, RectificationStatus
 from partyreview.reminders.models import (
     UNFINISHED_STATUSES,
     Channel,
@@ -199,12 +200,59 @@ def reminder_plan(*, day: datetime.date, policy: ReminderPolicy) -> ReminderPlan
                 for kind, offset in steps:
                     if scope.covers(kind):
                         claims.add(Claim(None, hook_id, pk, kind, due, offset))
+    _lead_escalations(plan, day=day, secretaries=secretaries, webhooks=webhooks)
     if policy.weekly_summary_enabled and day.weekday() >= policy.weekly_summary_weekday:
         plan.summaries = weekly_summaries(day=day, policy=policy)
         monday = week_start(day)
         for user_id in plan.summaries:
             claims.add(Claim(user_id, None, None, ReminderKind.WEEKLY_SUMMARY, monday, 0))
     return plan
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+# A 督办 made while the worker was down is still sent when it returns, within this many days.
+LEAD_ESCALATION_LOOKBACK_DAYS = 7
+
+
+def _lead_escalations(
+    plan: ReminderPlan, *, day: datetime.date, secretaries: dict[int, list[int]], webhooks: "_Webhooks | None"
+) -> None:
+    """Leads' 督办 of open measures, made up to ``day``: one item per person (assignee, the branch's
+    secretaries, the responsible leader) and group robot, keyed by the day of the 督办."""
+    since = _local_midnight(day - datetime.timedelta(days=LEAD_ESCALATION_LOOKBACK_DAYS))
+    until = _local_midnight(day + datetime.timedelta(days=1))
+    rows = (
+        Escalation.objects.filter(created_at__gte=since, created_at__lt=until, rectification__isnull=False)
+        .exclude(rectification__status=RectificationStatus.CLOSED)
+        .filter(rectification__finding__is_archived=False)
+        .values_list(
+            "rectification_id",
+            "created_at",
+            "rectification__assignee_id",
+            "rectification__assignee__is_active",
+            "rectification__responsible_leader_id",
+            "rectification__responsible_leader__is_active",
+            "rectification__responsible_org_id",
+            "rectification__responsible_org__path",
+        )
+        .order_by()
+    )
+    for rect_id, created, assignee, assignee_active, leader, leader_active, org_id, path in rows:
+        pressed_on = timezone.localdate(created)
+        people = [*secretaries.get(org_id, [])]
+        if assignee_active:
+            people.append(assignee)
+        if leader is not None and leader_active:
+            people.append(leader)
+        for user_id in people:
+            plan.claims.add(Claim(user_id, None, rect_id, ReminderKind.LEAD_ESCALATION, pressed_on, 0))
+        if webhooks:
+            for hook_id, scope in webhooks.for_path(path):
+                if scope.covers(ReminderKind.LEAD_ESCALATION):
+                    plan.claims.add(Claim(None, hook_id, rect_id, ReminderKind.LEAD_ESCALATION, pressed_on, 0))
 
 
 def weekly_summaries(*, day: datetime.date, policy: ReminderPolicy) -> dict[int, dict]:
