@@ -1,7 +1,7 @@
 """Backup and restore of the whole installation: every database row and every stored file.
 
-A backup is one .tar.gz holding ``data.json`` (Django's portable serialisation, natural keys, so it
-restores into SQLite or PostgreSQL alike) and ``files/`` with the stored files under their storage
+A backup is one .tar.gz holding ``data.json`` (Django's portable serialisation, so it restores into
+SQLite or PostgreSQL alike, with every primary key kept) and ``files/`` with the stored files under their storage
 names. It goes through the storage API, so it works for the file system and S3-compatible storage.
 For very large PostgreSQL databases, pg_dump is faster; docs/deployment.md says when to prefer it.
 """
@@ -43,8 +43,9 @@ def backup_write(path: Path) -> dict[str, int]:
         data = Path(tmp) / "data.json"
         call_command(
             "dumpdata",
+            # Natural keys only for references to rows migrate recreates (content types, permissions);
+            # every row keeps its own primary key, so ids in links and bookmarks survive a restore.
             "--natural-foreign",
-            "--natural-primary",
             *[f"--exclude={e}" for e in EXCLUDED],
             "--output",
             str(data),

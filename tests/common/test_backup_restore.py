@@ -14,7 +14,7 @@ from partyreview.rectifications.models import Evidence, Rectification
 
 def _inventory() -> dict:
     return {
-        "users": sorted(User.objects.values_list("username", flat=True)),
+        "users": sorted(User.objects.values_list("pk", "username")),
         "orgs": sorted(Organization.objects.values_list("code", "path")),
         "findings": sorted(Finding.objects.values_list("pk", "description")),
         "measures": sorted(Rectification.objects.values_list("pk", "status", "due_date", "version")),
