@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from partyreview.common.dates import local_today
+from partyreview.common.models import StoredUpload
 from partyreview.inspections.models import Category, Finding
 from partyreview.organizations.models import Organization, OrganizationKind
 from partyreview.orglife.rules import PeriodKind, RuleCode
@@ -98,31 +99,15 @@ def meeting_evidence_upload_to(instance: "MeetingEvidence", filename: str) -> st
     return f"orglife/{local_today():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class MeetingEvidence(models.Model):
+class MeetingEvidence(StoredUpload):
     """会议佐证材料：签到表、会议记录照片等。"""
 
     meeting = models.ForeignKey(MeetingRecord, on_delete=models.PROTECT, related_name="evidence", verbose_name="会议")
     file = models.FileField("文件", upload_to=meeting_evidence_upload_to, max_length=255)
-    original_name = models.CharField("原文件名", max_length=255)
-    content_type = models.CharField("文件类型", max_length=100)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
-    )
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredUpload.Meta):
         verbose_name = "会议佐证材料"
         verbose_name_plural = "会议佐证材料"
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_inline_safe(self) -> bool:
-        return self.content_type in {"image/jpeg", "image/png", "application/pdf"}
 
 
 class MemberCategory(models.TextChoices):

@@ -13,6 +13,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 from partyreview.common.dates import local_today
+from partyreview.common.models import StoredUpload
 from partyreview.inspections.models import Finding
 from partyreview.organizations.models import Organization
 
@@ -247,7 +248,7 @@ def evidence_upload_to(instance: "Evidence", filename: str) -> str:
     return f"evidence/{local_today():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredUpload):
     """佐证材料：证明整改进展的上传文件。"""
 
     rectification = models.ForeignKey(
@@ -257,26 +258,10 @@ class Evidence(models.Model):
         ProgressUpdate, on_delete=models.PROTECT, related_name="evidence", verbose_name="整改进展"
     )
     file = models.FileField("文件", upload_to=evidence_upload_to, max_length=255)
-    original_name = models.CharField("原文件名", max_length=255)
-    content_type = models.CharField("文件类型", max_length=100)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
-    )
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredUpload.Meta):
         verbose_name = "佐证材料"
         verbose_name_plural = "佐证材料"
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_inline_safe(self) -> bool:
-        return self.content_type in {"image/jpeg", "image/png", "application/pdf"}
 
 
 class ExtensionStatus(models.TextChoices):
