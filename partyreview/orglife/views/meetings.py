@@ -3,17 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from partyreview.common.downloads import upload_response
 from partyreview.common.errors import ActionRefused
 from partyreview.orglife import permissions as perms
 from partyreview.orglife import services
 from partyreview.orglife.forms import MeetingForm, VoidForm
 from partyreview.orglife.models import MeetingType
 from partyreview.orglife.selectors import meetings_for_list
+from partyreview.rectifications.evidence import ALLOWED_TYPES
 
 
 @login_required
@@ -149,14 +151,6 @@ def meeting_void(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(perms.meeting_evidence_visible_to(request.user), pk=pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=not item.is_inline_safe, filename=item.original_name, content_type=item.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return upload_response(item, allowed_types=ALLOWED_TYPES)

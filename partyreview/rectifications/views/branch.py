@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from partyreview.accounts.models import Role
+from partyreview.common.downloads import upload_response
 from partyreview.common.errors import ActionRefused, StaleEdit
 from partyreview.organizations.models import Organization
 from partyreview.organizations.permissions import grants_of
@@ -178,26 +179,8 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "rectifications/extension_form.html", {"r": r, "form": form})
 
 
-# Shown in the browser; everything else is saved to disk, so nothing uploaded ever renders as a page.
-INLINE_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf"})
-
-
 @require_safe
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_object_or_404(perms.evidence_visible_to(request.user), pk=pk)
-    # The type was sniffed from the content at upload; anything unexpected is sent as opaque bytes.
-    content_type = evidence.content_type if evidence.content_type in ALLOWED_TYPES else "application/octet-stream"
-    try:
-        stream = evidence.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404("文件不存在。") from missing
-    response = FileResponse(
-        stream,
-        as_attachment=content_type not in INLINE_TYPES,
-        filename=evidence.original_name,
-        content_type=content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return upload_response(evidence, allowed_types=ALLOWED_TYPES)
