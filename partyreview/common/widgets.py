@@ -16,7 +16,8 @@ class FastSelect(forms.Select):
     """
 
     def render(self, name: str, value: object, attrs: dict | None = None, renderer: object | None = None) -> SafeString:
-        choices = list(self.choices)
+        # Through iter(): list() asks a ModelChoiceIterator for its length first, a COUNT query of its own.
+        choices = list(iter(self.choices))
         if any(isinstance(label, list | tuple) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         final_attrs = self.build_attrs(self.attrs, attrs)
