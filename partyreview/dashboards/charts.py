@@ -41,13 +41,13 @@ def dashboard_chart_data(dashboard: Dashboard) -> dict:
             "open_urls": [rectification_list_url(f, category=c.pk, status="open") for c in dashboard.categories],
         },
         "heatmap": {
-            "rows": [row.organization.name for row in dashboard.heat_rows],
+            "rows": [row.organization.name for row in dashboard.table_heat_rows],
             "columns": [c.name for c in dashboard.categories],
-            "max": dashboard.heat_max,
+            "max": dashboard.table_heat_max,
             # [column, row, count, url], the layout ECharts' heatmap series takes (plus the link).
             "cells": [
                 [x, y, count, finding_list_url(f, organization=row.organization.pk, category=category.pk)]
-                for y, row in enumerate(dashboard.heat_rows)
+                for y, row in enumerate(dashboard.table_heat_rows)
                 for x, (category, count) in enumerate(row.cells)
                 if count
             ],
@@ -63,9 +63,11 @@ def dashboard_chart_data(dashboard: Dashboard) -> dict:
             "closed_urls": [rectification_list_url(f, status="closed", ordering="-closed_at") for p in dashboard.trend],
         },
         "inspections": {
-            "labels": [i.title for i in dashboard.inspections],
-            "completion": [round(i.completion, 1) if i.completion is not None else 0 for i in dashboard.inspections],
-            "time": [i.time_share for i in dashboard.inspections],
-            "urls": [rectification_list_url(f, inspection=i.pk) for i in dashboard.inspections],
+            "labels": [i.title for i in dashboard.shown_inspections],
+            "completion": [
+                round(i.completion, 1) if i.completion is not None else 0 for i in dashboard.shown_inspections
+            ],
+            "time": [i.time_share for i in dashboard.shown_inspections],
+            "urls": [rectification_list_url(f, inspection=i.pk) for i in dashboard.shown_inspections],
         },
     }

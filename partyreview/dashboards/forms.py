@@ -4,12 +4,19 @@ from django import forms
 
 from partyreview.accounts.models import User
 from partyreview.common.widgets import FastSelect
-from partyreview.dashboards.selectors import DashboardFilter, dashboard_inspections
+from partyreview.dashboards.selectors import DashboardFilter, dashboard_focus_choices, dashboard_inspections
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
 class DashboardFilterForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label="党组织",
+        queryset=None,
+        required=False,
+        empty_label="全部",
+        widget=FastSelect(attrs={"class": "form-select"}),
+    )
     inspection = forms.ModelChoiceField(
         label="检查",
         queryset=None,
@@ -24,6 +31,8 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["inspection"].queryset = dashboard_inspections(user).order_by("-start_date", "-id")
+        # Outside the viewer's scope an organisation is not a choice: the filter is ignored, nothing shown.
+        self.fields["organization"].queryset = dashboard_focus_choices(user).order_by("path")
 
     def clean(self) -> dict:
         data = super().clean()
@@ -38,7 +47,10 @@ class DashboardFilterForm(forms.Form):
             return DashboardFilter()
         data = self.cleaned_data
         return DashboardFilter(
-            inspection=data.get("inspection"), date_from=data.get("date_from"), date_to=data.get("date_to")
+            inspection=data.get("inspection"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            organization=data.get("organization"),
         )
 
 

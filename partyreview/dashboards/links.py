@@ -31,18 +31,35 @@ def _url(name: str, params: dict[str, ParamValue]) -> str:
     return _path(name, get_script_prefix()) + (f"?{query}" if query else "")
 
 
+def _base(filters: DashboardFilter) -> dict[str, ParamValue]:
+    # The lists' organisation filter takes the subtree, as the drill-down does.
+    return {
+        "inspection": filters.inspection.pk if filters.inspection else None,
+        "organization": filters.organization.pk if filters.organization else None,
+    }
+
+
 def rectification_list_url(filters: DashboardFilter, **params: ParamValue) -> str:
     """The register filtered as the dashboard is, plus ``params``. ``status="open"`` means every open state."""
     if params.get("status") == "open":
         params["status"] = [str(s) for s in OPEN_STATUSES]
-    base: dict[str, ParamValue] = {"inspection": filters.inspection.pk if filters.inspection else None}
-    return _url("rectifications:list", {**base, **params})
+    return _url("rectifications:list", {**_base(filters), **params})
 
 
 def finding_list_url(filters: DashboardFilter, *, with_period: bool = True, **params: ParamValue) -> str:
     """The problem list filtered as the dashboard is (inspection and period), plus ``params``."""
-    base: dict[str, ParamValue] = {"inspection": filters.inspection.pk if filters.inspection else None}
+    base = _base(filters)
     if with_period:
         base["found_from"] = filters.date_from.isoformat() if filters.date_from else None
         base["found_to"] = filters.date_to.isoformat() if filters.date_to else None
     return _url("inspections:finding_list", {**base, **params})
+
+
+def dashboard_url(filters: DashboardFilter, **params: ParamValue) -> str:
+    """The dashboard itself with the same filters, plus ``params`` (``organization=`` drills down)."""
+    base: dict[str, ParamValue] = {
+        **_base(filters),
+        "date_from": filters.date_from.isoformat() if filters.date_from else None,
+        "date_to": filters.date_to.isoformat() if filters.date_to else None,
+    }
+    return _url("dashboards:index", {**base, **params})

@@ -52,15 +52,24 @@ from partyreview.rectifications.models import Escalation, Light, Rectification, 
 CLOSED = RectificationStatus.CLOSED
 TREND_MONTHS = 12
 RANKING_SIZE = 15
+# The page lists at most this many organisations; a scope with more (a committee of a thousand branches)
+# is shown one row per organisation under its top, each a link down to its own dashboard. Tables a person
+# reads, and a page that renders in the time of its queries (docs/performance.md). The export has them all.
+TABLE_ROWS = 60
+# The longest lists the page shows of 反复出现 and of inspections; the export has them all.
+RECURRENCE_ROWS = 30
+INSPECTION_ROWS = 30
 
 
 @dataclass(frozen=True)
 class DashboardFilter:
-    """What the viewer narrowed the dashboard to (all optional)."""
+    """What the viewer narrowed the dashboard to (all optional). ``organization`` is an organisation of the
+    viewer's scope whose subtree the dashboard is drilled down to."""
 
     inspection: Inspection | None = None
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
+    organization: Organization | None = None
 
     @property
     def has_period(self) -> bool:
@@ -70,9 +79,18 @@ class DashboardFilter:
 # ---- the scoped, filtered base querysets ---------------------------------------------------------------
 
 
+def _focus_q(filters: DashboardFilter, field: str) -> Q:
+    """Within the organisation the dashboard is drilled down to (its whole subtree); everything without one.
+    ``field`` names the organisation as in ``scope_q``; "" is the Organization itself."""
+    if filters.organization is None:
+        return Q()
+    return Q(**{f"{field}__path__startswith" if field else "path__startswith": filters.organization.path})
+
+
 def dashboard_findings(user: User, filters: DashboardFilter, *, with_period: bool = True) -> QuerySet[Finding]:
     """The findings the dashboard counts: in the viewer's lead/staff scope, not archived, filtered."""
     qs = Finding.objects.filter(dashboard_scope_q(user, field="organization"), is_archived=False)
+    qs = qs.filter(_focus_q(filters, "organization"))
     if filters.inspection is not None:
         qs = qs.filter(inspection=filters.inspection)
     if with_period and filters.date_from:
@@ -88,6 +106,7 @@ def dashboard_rectifications(
     """The rectifications the dashboard counts. The period is on the day the measure was created
     (``created_at__date`` is taken in Asia/Shanghai, the project's time zone)."""
     qs = Rectification.objects.filter(dashboard_scope_q(user, field="responsible_org"), finding__is_archived=False)
+    qs = qs.filter(_focus_q(filters, "responsible_org"))
     if filters.inspection is not None:
         qs = qs.filter(finding__inspection=filters.inspection)
     if with_period and filters.date_from:
@@ -104,6 +123,14 @@ def dashboard_inspections(user: User) -> QuerySet[Inspection]:
         dashboard_scope_q(user, field="organization")
     )
     return Inspection.objects.filter(Q(Exists(has_finding)) | dashboard_scope_q(user, field="inspecting_org"))
+
+
+def dashboard_focus_choices(user: User) -> QuerySet[Organization]:
+    """Organisations the viewer may drill the dashboard down to: those of the scope that have others
+    under them (a branch's own numbers are its row, and its 本支部整改 page)."""
+    return Organization.objects.filter(dashboard_scope_q(user, field=""), is_active=True).exclude(
+        kind=OrganizationKind.BRANCH
+    )
 
 
 # ---- expressions shared by the reads below -------------------------------------------------------------
@@ -266,20 +293,21 @@ def _light(red: int, yellow: int) -> int:
     return Light.RED if red else Light.YELLOW if yellow else Light.GREEN
 
 
-def branch_rows(
+def organization_rows(
     user: User,
-    findings: QuerySet[Finding],
+    filters: DashboardFilter,
     rectifications: QuerySet[Rectification],
     today: datetime.date,
     cells: dict[tuple[int, int], Cell],
 ) -> list[Organization]:
-    """The viewer's branches (and any other organisation of the scope that has findings), each with its
-    counts, completion rate and light, by path. Two queries (the findings come from ``cells``).
+    """Every active organisation of the viewer's scope (within the drill-down), and any other with figures,
+    each with its own counts, by path. Two queries (the findings come from ``cells``).
 
     Attributes: ``findings_total``, ``rect_total``, ``closed``, ``overdue``, ``submitted``, ``red``,
-    ``yellow``, ``light`` (worst light of its open measures; green when none is open) and ``completion``
-    (percent, None without measures). Counts are of the organisation itself (measures whose responsible
-    organisation it is), not of its subtree: branches are the leaves that rectify.
+    ``yellow``, ``light`` (worst light of its open measures; green when none is open), ``completion``
+    (percent, None without measures) and ``listed`` (a branch, or any organisation with figures: the rows
+    of the branch table). Counts are of the organisation itself (measures whose responsible organisation
+    it is), not of its subtree: branches are the leaves that rectify.
     """
     measures = {
         row["responsible_org_id"]: row
@@ -301,7 +329,8 @@ def branch_rows(
     counted = set(found) | set(measures)
     organizations = list(
         Organization.objects.filter(dashboard_scope_q(user, field=""))
-        .filter(Q(kind=OrganizationKind.BRANCH, is_active=True) | Q(pk__in=counted))
+        .filter(_focus_q(filters, ""))
+        .filter(Q(is_active=True) | Q(pk__in=counted))
         .order_by("path")
     )
     empty = {"rect_total": 0, "closed": 0, "overdue": 0, "submitted": 0, "red": 0, "yellow": 0}
@@ -312,7 +341,101 @@ def branch_rows(
         org.findings_total = found.get(org.pk, 0)
         org.light = _light(org.red, org.yellow)
         org.completion = org.closed * 100 / org.rect_total if org.rect_total else None
+        org.listed = (org.kind == OrganizationKind.BRANCH and org.is_active) or org.pk in counted
     return organizations
+
+
+def branch_rows(organizations: list[Organization]) -> list[Organization]:
+    """The branch table's rows: the viewer's branches, and any other organisation of the scope that has
+    figures, by path (from ``organization_rows``)."""
+    return [org for org in organizations if org.listed]
+
+
+@dataclass
+class GroupRow:
+    """An organisation with the figures of its whole subtree: a row of the page when the scope has too
+    many branches to list (``group_rows``). Reads like a branch row in the templates."""
+
+    organization: Organization
+    subtree: bool = True  # False for a top organisation's row of its own figures
+    branches: int = 0
+    findings_total: int = 0
+    rect_total: int = 0
+    closed: int = 0
+    overdue: int = 0
+    submitted: int = 0
+    red: int = 0
+    yellow: int = 0
+
+    @property
+    def pk(self) -> int:
+        return self.organization.pk
+
+    @property
+    def name(self) -> str:
+        return self.organization.name
+
+    @property
+    def path(self) -> str:
+        return self.organization.path
+
+    @property
+    def light(self) -> int:
+        return _light(self.red, self.yellow)
+
+    @property
+    def completion(self) -> float | None:
+        return self.closed * 100 / self.rect_total if self.rect_total else None
+
+    @property
+    def is_group(self) -> bool:
+        """Counts organisations under it, so its row links down to its own dashboard."""
+        return self.subtree and self.organization.kind != OrganizationKind.BRANCH
+
+    def add(self, org: Organization) -> None:
+        self.branches += org.kind == OrganizationKind.BRANCH
+        for name in ("findings_total", "rect_total", "closed", "overdue", "submitted", "red", "yellow"):
+            setattr(self, name, getattr(self, name) + getattr(org, name))
+
+
+@dataclass
+class Grouping:
+    rows: list[GroupRow]  # by path
+    row_of: dict[int, GroupRow]  # the row each listed organisation (by id) counts in
+
+
+def group_rows(organizations: list[Organization], limit: int | None = None) -> Grouping | None:
+    """None when the branch table has at most ``limit`` rows (``TABLE_ROWS``). Otherwise one row per
+    organisation one level below the top of the scope, with its whole subtree's figures; a top
+    organisation with figures of its own keeps a row of those. Arranges the rows of
+    ``organization_rows``; no query."""
+    limit = TABLE_ROWS if limit is None else limit
+    listed = branch_rows(organizations)
+    if len(listed) <= limit:
+        return None
+    by_path = {org.path: org for org in organizations}
+    # Sorted by path, an organisation's subtree follows it: a top is one not under the previous top.
+    tops: list[Organization] = []
+    for org in organizations:
+        if not tops or not org.path.startswith(tops[-1].path):
+            tops.append(org)
+    rows: dict[str, GroupRow] = {}
+    of: dict[int, GroupRow] = {}
+    top_index = 0
+    for org in organizations:
+        while not org.path.startswith(tops[top_index].path):
+            top_index += 1
+        top = tops[top_index]
+        # The top itself, or the organisation one level below it on the way to ``org``.
+        below = org.path[len(top.path) :].split("/", 1)[0]
+        head_path = top.path + below + "/" if below else top.path
+        head = by_path.get(head_path, org)
+        row = rows.setdefault(head.path, GroupRow(head, subtree=org is not top))
+        if org.listed:
+            row.add(org)
+            of[org.pk] = row
+    ordered = {id(row): row for row in of.values()}  # first met in path order, as their members are
+    return Grouping(rows=list(ordered.values()), row_of=of)
 
 
 def ranking_by_overdue(branches: list[Organization], limit: int = RANKING_SIZE) -> list[Organization]:
@@ -502,10 +625,11 @@ def inspection_time_share(inspection: Inspection, today: datetime.date) -> float
 # ---- 督办 ----------------------------------------------------------------------------------------------
 
 
-def recent_escalations(user: User, limit: int = 8) -> QuerySet[Escalation]:
-    """近期督办 in the viewer's scope, newest first."""
+def recent_escalations(user: User, filters: DashboardFilter | None = None, limit: int = 8) -> QuerySet[Escalation]:
+    """近期督办 in the viewer's scope (within the drill-down), newest first."""
     return (
         Escalation.objects.filter(dashboard_scope_q(user, field="organization"))
+        .filter(_focus_q(filters or DashboardFilter(), "organization"))
         .select_related("organization", "created_by", "rectification__finding__inspection")
         .order_by("-created_at", "-id")[:limit]
     )
@@ -525,13 +649,26 @@ def dashboard_scope(user: User) -> list[Organization]:
 
 @dataclass
 class HeatRow:
-    organization: Organization
+    organization: Organization | GroupRow
     cells: list[tuple[Category, int]]
+
+
+def heat_rows_of(
+    rows: list[Organization] | list[GroupRow], categories: list[Category], counts: dict[tuple[int, int], int]
+) -> list[HeatRow]:
+    """The heat map's grid: a loop over rows × categories, not over findings; rows without findings left out."""
+    return [
+        HeatRow(row, [(c, counts.get((row.pk, c.pk), 0)) for c in categories]) for row in rows if row.findings_total
+    ]
 
 
 @dataclass
 class Dashboard:
-    """All the dashboard's numbers, evaluated (each list is one query)."""
+    """All the dashboard's numbers, evaluated (each list is one query).
+
+    ``branches`` and ``heat_rows`` have every branch (the export, the rankings); the page shows
+    ``table_rows`` and ``table_heat_rows``: the same, or one row per organisation under the top of the scope
+    when there are more than ``TABLE_ROWS`` (``groups``)."""
 
     filters: DashboardFilter
     today: datetime.date
@@ -547,6 +684,29 @@ class Dashboard:
     inspections: list[Inspection]
     escalations: list[Escalation]
     scope: list[Organization]
+    groups: list[GroupRow] | None = None
+    group_heat_rows: list[HeatRow] | None = None
+    group_heat_max: int = 0
+
+    @property
+    def table_rows(self) -> list[Organization] | list[GroupRow]:
+        return self.branches if self.groups is None else self.groups
+
+    @property
+    def table_heat_rows(self) -> list[HeatRow]:
+        return self.heat_rows if self.group_heat_rows is None else self.group_heat_rows
+
+    @property
+    def table_heat_max(self) -> int:
+        return self.heat_max if self.groups is None else self.group_heat_max
+
+    @property
+    def shown_recurrences(self) -> list[dict]:
+        return self.recurrences[:RECURRENCE_ROWS]
+
+    @property
+    def shown_inspections(self) -> list[Inspection]:
+        return self.inspections[:INSPECTION_ROWS]
 
 
 def dashboard_build(user: User, filters: DashboardFilter, today: datetime.date | None = None) -> Dashboard:
@@ -554,14 +714,19 @@ def dashboard_build(user: User, filters: DashboardFilter, today: datetime.date |
     today = today or local_today()
     findings = dashboard_findings(user, filters)
     rectifications = dashboard_rectifications(user, filters)
-    cells = finding_cells(findings, dashboard_findings(user, DashboardFilter(), with_period=False))
-    branches = branch_rows(user, findings, rectifications, today, cells)
+    everywhere = dashboard_findings(user, DashboardFilter(organization=filters.organization), with_period=False)
+    cells = finding_cells(findings, everywhere)
+    organizations = organization_rows(user, filters, rectifications, today, cells)
+    branches = branch_rows(organizations)
     categories = category_rows(rectifications, today, cells)
     counts = heat_map_counts(cells)
-    # Arranging the grouped counts into a grid: a loop over branches × categories, not over findings.
-    heat_rows = [
-        HeatRow(b, [(c, counts.get((b.pk, c.pk), 0)) for c in categories]) for b in branches if b.findings_total
-    ]
+    grouping = group_rows(organizations)
+    group_counts: dict[tuple[int, int], int] = {}
+    if grouping is not None:
+        for (org_id, category_id), n in counts.items():
+            if org_id in grouping.row_of:
+                key = (grouping.row_of[org_id].pk, category_id)
+                group_counts[key] = group_counts.get(key, 0) + n
     inspections = inspection_rows(findings, rectifications, today)
     for inspection in inspections:
         inspection.time_share = inspection_time_share(inspection, today)
@@ -574,7 +739,7 @@ def dashboard_build(user: User, filters: DashboardFilter, today: datetime.date |
         overdue_ranking=ranking_by_overdue(branches),
         completion_ranking=ranking_by_completion(branches),
         categories=categories,
-        heat_rows=heat_rows,
+        heat_rows=heat_rows_of(branches, categories, counts),
         heat_max=max(counts.values(), default=0),
         recurrences=recurrence_rows(cells, branches, categories),
         trend=monthly_trend(
@@ -583,6 +748,9 @@ def dashboard_build(user: User, filters: DashboardFilter, today: datetime.date |
             until=min(filters.date_to or today, today),
         ),
         inspections=inspections,
-        escalations=list(recent_escalations(user)),
-        scope=dashboard_scope(user),
+        escalations=list(recent_escalations(user, filters)),
+        scope=[filters.organization] if filters.organization else dashboard_scope(user),
+        groups=grouping.rows if grouping else None,
+        group_heat_rows=heat_rows_of(grouping.rows, categories, group_counts) if grouping else None,
+        group_heat_max=max(group_counts.values(), default=0),
     )

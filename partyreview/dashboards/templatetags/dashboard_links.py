@@ -1,5 +1,6 @@
 """``{% rect_url filters organization=b.pk overdue=1 %}`` and ``{% finding_url filters category=c.pk %}``:
-dashboard links into the lists, keeping the dashboard's filters (see dashboards/links.py)."""
+dashboard links into the lists, keeping the dashboard's filters (see dashboards/links.py); and
+``{% dashboard_url filters organization=row.pk %}``, down to an organisation's own dashboard."""
 
 from django import template
 
@@ -17,6 +18,11 @@ def rect_url(filters: DashboardFilter, **params: object) -> str:
 @register.simple_tag
 def finding_url(filters: DashboardFilter, **params: object) -> str:
     return links.finding_list_url(filters, **params)
+
+
+@register.simple_tag
+def dashboard_url(filters: DashboardFilter, **params: object) -> str:
+    return links.dashboard_url(filters, **params)
 
 
 @register.filter

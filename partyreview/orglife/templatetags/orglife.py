@@ -26,7 +26,11 @@ def orglife_branch_card(context: template.Context, branch: Organization) -> dict
 
 
 @register.inclusion_tag("orglife/_compliance_summary.html", takes_context=True)
-def orglife_summary_card(context: template.Context) -> dict:
+def orglife_summary_card(context: template.Context, within: Organization | None = None) -> dict:
+    """``within``: the organisation the dashboard is drilled down to; its subtree only."""
     user = context["request"].user
-    summary = compliance_summary(perms.branches_visible_to(user), local_today(), perms.breaches_visible_to(user))
-    return {"summary": summary}
+    branches, breaches = perms.branches_visible_to(user), perms.breaches_visible_to(user)
+    if within is not None:
+        branches = branches.filter(path__startswith=within.path)
+        breaches = breaches.filter(organization__path__startswith=within.path)
+    return {"summary": compliance_summary(branches, local_today(), breaches)}
