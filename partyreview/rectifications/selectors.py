@@ -41,7 +41,8 @@ def _measure_count(condition: Q | None = None) -> Coalesce:
 
 
 def findings_with_progress(qs: QuerySet[Finding], today: datetime.date | None = None) -> QuerySet[Finding]:
-    """Annotate counts of measures (total, closed, overdue, submitted) and ``is_closed``, in one query.
+    """Annotate counts of measures (total, closed, overdue, submitted), in one query; ``finding_status_q``
+    filters on the derived status.
 
     Correlated counts rather than a join and GROUP BY: PostgreSQL computes them after the sort and limit,
     so a page of 50 counts the measures of 50 findings, not of every finding the filter matches (1.5 s of
@@ -50,14 +51,15 @@ def findings_with_progress(qs: QuerySet[Finding], today: datetime.date | None = 
     open_measure = Rectification.objects.filter(finding_id=OuterRef("pk")).exclude(status=RectificationStatus.CLOSED)
     any_measure = Rectification.objects.filter(finding_id=OuterRef("pk"))
     closed = Q(status=RectificationStatus.CLOSED)
+    # has_open/has_measures only filter (finding_status_q), as semi-joins. Selected, PostgreSQL computed
+    # them as hashed subplans over every measure (130 ms a page at committee scale, docs/performance.md);
+    # the page reads the status from the counts (templates/inspections/_finding_status.html).
     return qs.annotate(
         measures_total=_measure_count(),
         measures_closed=_measure_count(closed),
         measures_overdue=_measure_count(~closed & Q(due_date__lt=today)),
         measures_submitted=_measure_count(Q(status=RectificationStatus.SUBMITTED)),
-        has_open=Exists(open_measure),
-        has_measures=Exists(any_measure),
-    )
+    ).alias(has_open=Exists(open_measure), has_measures=Exists(any_measure))
 
 
 def finding_status_q(status: str) -> Q:
