@@ -30,7 +30,9 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["inspection"].queryset = dashboard_inspections(user).order_by("-start_date", "-id")
+        self.fields["inspection"].queryset = (
+            dashboard_inspections(user).only("id", "title").order_by("-start_date", "-id")
+        )
         # Outside the viewer's scope an organisation is not a choice: the filter is ignored, nothing shown.
         self.fields["organization"].queryset = dashboard_focus_choices(user).order_by("path")
 
