@@ -2,7 +2,7 @@
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
 
@@ -23,16 +23,11 @@ class FastSelect(forms.Select):
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
         selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (
-                    "" if option is None else str(option),
-                    SafeString(" selected") if str("" if option is None else option) in selected else "",
-                    label,
-                )
-                for option, label in choices
-            ),
-        )
+        parts = []
+        for option, label in choices:
+            # conditional_escape, as format_html would, without its per-call overhead (2,300 options a page).
+            value_text = "" if option is None else str(option)
+            mark = " selected" if value_text in selected else ""
+            parts.append(f'<option value="{conditional_escape(value_text)}"{mark}>{conditional_escape(label)}</option>')
+        options = SafeString("".join(parts))
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)

@@ -1,0 +1,45 @@
+"""FastSelect writes the markup forms.Select writes, faster, and lists model choices in one query."""
+
+import re
+
+import pytest
+from django import forms
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from partyreview.common.widgets import FastSelect
+from partyreview.organizations.models import Organization
+from tests.factories import OrganizationFactory
+
+OPTION = re.compile(r'<option value="([^"]*)"( selected)?>([^<]*)</option>')
+CHOICES = [("", "全部"), ("1", "第一<b>党支部</b>"), ("2", 'He said "&"'), (3, "三")]
+
+
+@pytest.mark.parametrize("value", [None, "", "1", "2", 3])
+def test_the_same_markup_as_a_plain_select(value):
+    attrs = {"class": "form-select", "id": "id_x"}
+    fast = FastSelect(attrs=attrs, choices=CHOICES).render("x", value)
+    plain = forms.Select(attrs=attrs, choices=CHOICES).render("x", value)
+
+    # The same options, values, selection and escaping; attribute order and whitespace aside.
+    assert OPTION.findall(fast) == OPTION.findall(plain)
+    assert len(OPTION.findall(fast)) == len(CHOICES)
+    assert fast.startswith("<select ") and fast.endswith("</option></select>")
+    for attribute in ('class="form-select"', 'id="id_x"', 'name="x"'):
+        assert attribute in fast
+    assert "<b>" not in fast and "&lt;b&gt;" in fast
+
+
+@pytest.mark.django_db
+def test_model_choices_are_read_in_one_query_without_a_count():
+    for i in range(3):
+        OrganizationFactory(name=f"支部{i}<script>")
+    field = forms.ModelChoiceField(queryset=Organization.objects.order_by("path"), widget=FastSelect)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = field.widget.render("org", None)
+
+    assert len(queries) == 1
+    assert "COUNT(" not in queries[0]["sql"].upper()
+    assert html.count("<option") == 4
+    assert "<script>" not in html
