@@ -117,6 +117,9 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 max_connections = 50
+# As docs/deployment.md recommends for data on SSD or in memory: index reads priced near sequential
+# ones, so a general branch's figures read its measures by index, not all of them (docs/performance.md).
+random_page_cost = 1.1
 CONF
 
         echo "Starting PostgreSQL on 127.0.0.1:$PG_PORT"
