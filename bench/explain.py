@@ -14,6 +14,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partyreview.settings.base")
 
 def queries() -> dict[str, tuple[str, object]]:
     """name → (what the index is for, queryset)."""
+    from django.db.models import Q
+
     from partyreview.accounts.models import User
     from partyreview.common.dates import local_today
     from partyreview.dashboards.selectors import recurring_q
@@ -22,6 +24,10 @@ def queries() -> dict[str, tuple[str, object]]:
     from partyreview.rectifications.models import Rectification
 
     today = local_today()
+
+    def path_q(org: Organization) -> Q:
+        return Q(responsible_org__path__startswith=org.path)
+
     general = Organization.objects.get(code="SC-G001")
     branch = Organization.objects.get(code="SC-G001-B01")
     member = User.objects.get(username="sc-b0001-m1")
@@ -44,6 +50,10 @@ def queries() -> dict[str, tuple[str, object]]:
             Rectification.objects.filter(status__in=["pending", "in_progress", "returned"], due_date__lt=today).values(
                 "pk"
             ),
+        ),
+        "most_overdue": (
+            "rect_open_due_idx (due_date, id) of open measures: the workbench's and register's most overdue first",
+            Rectification.objects.filter(path_q(general)).overdue(today).order_by("due_date", "id").values("pk")[:8],
         ),
         "recurring": (
             "finding_org_category_idx (organization, category): 反复出现, the same category found here before",
