@@ -74,6 +74,9 @@ def main() -> None:
     parser.add_argument("--duration", default=os.environ.get("BENCH_LOAD_DURATION", "2m"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8199")))
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--think", default=os.environ.get("BENCH_LOAD_THINK", "5,15"), help="seconds between clicks: min,max"
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -137,7 +140,12 @@ def main() -> None:
                 "0",
             ],
             cwd=ROOT,
-            env=dict(env, BENCH_BRANCHES=branches, BENCH_JOURNEYS_OUT=str(OUT / "locust_journeys.json")),
+            env=dict(
+                env,
+                BENCH_BRANCHES=branches,
+                BENCH_LOAD_THINK=args.think,
+                BENCH_JOURNEYS_OUT=str(OUT / "locust_journeys.json"),
+            ),
             check=True,
         )
         elapsed = time.monotonic() - started
@@ -161,6 +169,7 @@ def main() -> None:
         "duration": args.duration,
         "seconds": round(elapsed),
         "workers": args.workers,
+        "think": args.think,
         "requests": aggregated["requests"],
         "failures": aggregated["failures"],
         "rps": aggregated["rps"],

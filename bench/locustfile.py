@@ -3,7 +3,9 @@
 Run by bench/load.py (``make bench``): ``locust -f bench/locustfile.py --headless --host
 http://127.0.0.1:PORT``. Every user logs in through the real login form (CSRF token and all) as a persona
 of the scale data (partyreview/rectifications/scale.py, password settings.DEMO_PASSWORD), then repeats
-its journey with a think time of 1–3 s. Detail pages are reached by following links of the page before,
+its journey with a think time between clicks of BENCH_LOAD_THINK seconds ("min,max", default 5–15 s:
+a person reads a register page or a measure before the next click; "1,3" is the stress variant that
+measures capacity rather than experience). Detail pages are reached by following links of the page before,
 as a person clicks them, so the locust needs nothing from the database.
 
 Mix (weights): staff 3, secretaries 5, leads 2: secretaries are the most numerous, staff the busiest.
@@ -19,6 +21,7 @@ import statistics
 from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("DEMO_PASSWORD", "Dangjian@2026")
+THINK = tuple(float(x) for x in os.environ.get("BENCH_LOAD_THINK", "5,15").split(","))
 BRANCHES = int(os.environ.get("BENCH_BRANCHES", "1000"))
 GENERALS = max(1, (BRANCHES + 19) // 20)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -81,7 +84,7 @@ def _write_journeys(environment: object, **kwargs: object) -> None:
 
 class Journey(HttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = between(*THINK)
     username = ""
 
     def on_start(self) -> None:

@@ -106,7 +106,8 @@ def render(results: dict) -> str:
         steady = journeys.get("steady", {})
         ok = load["failures"] == 0 and journeys.get("p95_ms", 1e9) < 300
         lines += [
-            f"Load test: {load['users']} users for {load['duration']}, gunicorn with {load['workers']} workers; "
+            f"Load test: {load['users']} users for {load['duration']}, "
+            f"{load.get('think', '1,3').replace(',', '–')} s between clicks, gunicorn with {load['workers']} workers; "
             f"{load['requests']:,} requests, {load['rps']} requests/s, {load['failures']} errors. "
             f"Journey pages (logins excluded): p50 {_ms(journeys.get('p50_ms'))}, "
             f"p95 {_ms(journeys.get('p95_ms'))}, p99 {_ms(journeys.get('p99_ms'))}; once every user had logged "

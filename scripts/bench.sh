@@ -14,6 +14,7 @@
 #   BENCH_RUNS            requests per page after the warm-up (default 5)
 #   BENCH_LOAD_USERS      concurrent locust users (default 50)
 #   BENCH_LOAD_DURATION   length of the load test, locust syntax (default 2m)
+#   BENCH_LOAD_THINK      seconds between a user's clicks, "min,max" (default 5,15; "1,3" for capacity)
 #   BENCH_SKIP            comma-separated parts to skip: pages,exports,writes,load
 #   BENCH_STOP=1          stop PostgreSQL and Redis at the end (their data is then deleted)
 #   PARTYREVIEW_VAR, PG_PORT, REDIS_PORT  as for scripts/test-services.sh
