@@ -185,7 +185,8 @@ def _queue_import(batch_pk: int, actor_pk: int, task: object) -> None:
 
 def import_batch_confirm(*, actor: User, batch: ImportBatch) -> ImportResult:
     """Import exactly the previewed file, all or nothing, and record the outcome on the batch.
-    Runs again harmlessly if a worker died half-way: the transaction rolled back, or the sequences exist."""
+    Runs again harmlessly if a worker died half-way: the transaction rolled back, or the sequences exist.
+    A repeat of the worker's task after the commit stops earlier, in ``import_batch_execute``."""
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().select_related("inspection__inspecting_org").get(pk=batch.pk)
         _require_importer(actor, locked.inspection)
@@ -210,20 +211,40 @@ def import_batch_confirm(*, actor: User, batch: ImportBatch) -> ImportResult:
 
 def import_batch_execute(*, actor: User, batch: ImportBatch) -> ImportResult | None:
     """The worker's side of a confirmed import. Success or failure is recorded on the batch and told to the
-    person who confirmed it, since they may have left the page by then."""
+    person who confirmed it, since they may have left the page by then.
+
+    The outcome and its notification are written in one transaction, and only a batch still 导入中 is
+    imported: a worker killed after the commit but before acknowledging the task gets the task back from
+    the broker, and that second run must find the work done and do nothing — neither report the finished
+    import as refused ("already imported") nor lose the message that it finished.
+    """
     url = reverse("office:import_preview", args=[batch.pk])
     try:
-        result = import_batch_confirm(actor=actor, batch=batch)
+        with transaction.atomic():
+            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if not locked.is_importing:
+                logger.info(
+                    "import batch %s is %s, not importing: a repeated task, nothing to do", batch.pk, locked.status
+                )
+                return None
+            result = import_batch_confirm(actor=actor, batch=locked)
+            notification_create(
+                recipients=[actor], kind="import_done", title="问题清单导入完成", body=f"{result}。", url=url
+            )
     except ActionRefused as refused:
-        _import_failed(batch, refused.message)
-        notification_create(
-            recipients=[actor], kind="import_failed", title="问题清单导入未成功", body=refused.message[:300], url=url
-        )
+        with transaction.atomic():
+            _import_failed(batch, refused.message)
+            notification_create(
+                recipients=[actor],
+                kind="import_failed",
+                title="问题清单导入未成功",
+                body=refused.message[:300],
+                url=url,
+            )
         return None
     except Exception:
         _import_failed(batch, "导入时发生系统错误，未导入任何数据。请稍后重试或联系系统管理员。")
         raise
-    notification_create(recipients=[actor], kind="import_done", title="问题清单导入完成", body=f"{result}。", url=url)
     return result
 
 

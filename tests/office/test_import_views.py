@@ -159,6 +159,23 @@ def test_the_person_who_confirmed_is_told_when_the_import_is_done(world, client_
     assert note.url == reverse("office:import_preview", args=[batch.pk])
 
 
+def test_the_worker_task_repeated_after_the_import_committed_changes_nothing(world, client_for, confirm):
+    """The broker hands a task out again when its worker died after the commit but before acknowledging it
+    (tests/security/test_worker_killed.py does that with a real worker)."""
+    from partyreview.office.tasks import import_batch_run
+
+    client = client_for(world.alice)
+    post_file(client, world, xlsx(row()))
+    batch = ImportBatch.objects.get()
+    confirm(client, batch)
+
+    import_batch_run(batch.pk, world.alice.pk)
+
+    assert Finding.objects.count() == 1
+    told = Notification.objects.filter(recipient=world.alice)
+    assert list(told.values_list("kind", flat=True)) == ["import_done"], "no second message, and no failure"
+
+
 def test_a_refusal_in_the_worker_keeps_nothing_and_shows_the_reason_on_the_preview(
     world, client_for, confirm, monkeypatch
 ):
