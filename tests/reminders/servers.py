@@ -2,6 +2,7 @@
 SMTP server (aiosmtpd) standing in for the mail server. Both record what they receive and can be told to
 refuse for a while."""
 
+import asyncio
 import email
 import email.policy
 import json
@@ -81,13 +82,17 @@ class ReceivedMail:
 
 class MailHandler:
     """Accepts mail unless told to refuse: ``refuse_all`` answers 451 (try later) to every message;
-    ``refuse_forever`` answers 550 (never) to the addresses in it."""
+    ``refuse_forever`` answers 550 (never) to the addresses in it. With ``hold_replies`` a message is taken
+    but its "250" waits until the flag is cleared — the sender cannot know yet whether it left (``held``
+    counts those messages)."""
 
     def __init__(self) -> None:
         self.received: list[ReceivedMail] = []
         self.refused = 0
         self.refuse_all = False
         self.refuse_forever: set[str] = set()
+        self.hold_replies = False
+        self.held = 0
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
@@ -113,6 +118,11 @@ class MailHandler:
                     html=html.get_content() if html else "",
                 )
             )
+            holding = self.hold_replies
+            if holding:
+                self.held += 1
+        while holding and self.hold_replies:
+            await asyncio.sleep(0.05)
         return "250 Message accepted for delivery"
 
 

@@ -3,6 +3,7 @@
 The test settings, except that tasks really go through the broker, mail really goes over SMTP (to the
 test's aiosmtpd server, EMAIL_HOST/EMAIL_PORT from the environment), and the broker can be the embedded
 filesystem transport (WORKER_BROKER_URL=filesystem:// with WORKER_BROKER_DIR) as ``make run`` uses it.
+tests/security/test_worker_killed.py adds a media folder, a short visibility timeout and pause points.
 """
 
 import os
@@ -31,3 +32,21 @@ if CELERY_BROKER_URL == "filesystem://":
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("WORKER_QUEUE", "celery")
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 REMINDER_EMAIL_ENABLED = True
+
+# ---- knobs of tests/security/test_worker_killed.py ------------------------------------------------
+# The test's own media folder, where the import's stored upload is (pytest gives each test a new one).
+if os.environ.get("WORKER_MEDIA_ROOT"):
+    MEDIA_ROOT = os.environ["WORKER_MEDIA_ROOT"]
+# Redis gives a message taken but never acknowledged (its worker was killed) to another worker after the
+# visibility timeout: an hour in production, seconds here, checked every second rather than every 100.
+if os.environ.get("WORKER_VISIBILITY_TIMEOUT") and CELERY_BROKER_URL != "filesystem://":
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ["WORKER_VISIBILITY_TIMEOUT"]),
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
+# Points where the worker stops until the test kills it (tests/security/worker_pauses.py).
+if os.environ.get("WORKER_PAUSE"):
+    from tests.security import worker_pauses
+
+    worker_pauses.install(os.environ["WORKER_PAUSE"], os.environ["WORKER_PAUSE_DIR"])
