@@ -17,13 +17,13 @@ from tests.factories import FindingFactory, InspectionFactory, RectificationFact
 pytestmark = pytest.mark.django_db
 
 # Session, user, memberships; the dashboard: findings per (organisation, category), categories and their
-# measures, inspections with their findings and measures, the measures' headline aggregate, branches and
-# their measures (rankings are sorted from those), recurrence totals, 2 trend months, escalations, the
+# measures, inspections with their findings and measures, branches and their measures (the headline and
+# the rankings are summed and sorted from those), recurrence totals, 2 trend months, escalations, the
 # scope's organisations; the navigation's unread count, the filter's organisations and inspections (no
 # COUNT: partyreview.common.widgets.FastSelect); saving the session
 # (savepoint, update, release); the organisational-life summary card (rule settings, branches, meetings,
 # dues, terms and suggestions in scope). Grouped queries rather than correlated subqueries: docs/performance.md.
-DASHBOARD_QUERIES = 30
+DASHBOARD_QUERIES = 29
 
 STATUSES = [
     RectificationStatus.PENDING,
