@@ -19,7 +19,6 @@ from partyreview.reminders.models import (
     DeliveryStatus,
     OrgWebhook,
     ReminderItem,
-    ReminderPolicy,
     SweepRun,
     SweepStatus,
     SweepTrigger,
@@ -27,14 +26,6 @@ from partyreview.reminders.models import (
 from tests.reminders.integration import build_overdue_world, wait_until, worker_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def policy_without_summary():
-    policy = ReminderPolicy.load()
-    policy.weekly_summary_enabled = False
-    policy.save()
-    return policy
 
 
 def start_workers(processes, queue, smtp, count: int = 1, **env):
@@ -55,7 +46,7 @@ def settle(seconds: float = 2.0) -> None:
 
 
 def test_a_worker_delivers_mail_and_robot_messages_through_redis(
-    processes, broker_queue, smtp, robot, settings, policy_without_summary
+    processes, broker_queue, smtp, robot, settings, policy
 ):
     settings.REMINDER_EMAIL_ENABLED = True
     world = build_overdue_world(branches=1, assignees_per_branch=2, per_assignee=2, days_overdue=1)
@@ -90,7 +81,7 @@ def test_a_worker_delivers_mail_and_robot_messages_through_redis(
 
 
 def test_two_workers_sweeping_at_once_deliver_every_message_exactly_once(
-    processes, broker_queue, smtp, robot, settings, policy_without_summary
+    processes, broker_queue, smtp, robot, settings, policy
 ):
     from partyreview.reminders import tasks
 
@@ -131,7 +122,7 @@ def test_two_workers_sweeping_at_once_deliver_every_message_exactly_once(
 
 
 def test_a_mail_server_that_refuses_for_a_while_gets_every_message_once_and_failures_show(
-    processes, broker_queue, smtp, settings, client, policy_without_summary
+    processes, broker_queue, smtp, settings, client, policy
 ):
     settings.REMINDER_EMAIL_ENABLED = True
     world = build_overdue_world(branches=2, assignees_per_branch=2, per_assignee=2, days_overdue=1)

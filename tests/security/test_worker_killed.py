@@ -45,7 +45,6 @@ from partyreview.reminders.models import (
     Delivery,
     DeliveryStatus,
     ReminderItem,
-    ReminderPolicy,
     SweepRun,
     SweepTrigger,
 )
@@ -60,6 +59,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 processes = reminder_fixtures.processes
 broker_queue = reminder_fixtures.broker_queue
 smtp = reminder_fixtures.smtp
+policy = reminder_fixtures.policy
 
 IMPORT_TASK = "partyreview.office.tasks.import_batch_run"
 EMAIL_TASK = "partyreview.reminders.tasks.deliver_email"
@@ -327,14 +327,6 @@ def test_an_import_whose_worker_is_killed_mid_transaction_is_run_by_another_work
 # ---- reminders ------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def policy_without_summary():
-    policy = ReminderPolicy.load()
-    policy.weekly_summary_enabled = False
-    policy.save()
-    return policy
-
-
 REQUEUE_AFTER_SECONDS = 1  # the workers' REMINDER_REQUEUE_AFTER_SECONDS: 30 minutes in production
 
 
@@ -360,9 +352,7 @@ def reminder_workers(processes, smtp, pauses, **env: str) -> None:
     )
 
 
-def test_a_sweep_killed_before_and_after_its_commit_mails_everyone_once(
-    processes, broker, pauses, smtp, policy_without_summary
-):
+def test_a_sweep_killed_before_and_after_its_commit_mails_everyone_once(processes, broker, pauses, smtp, policy):
     world = build_overdue_world(branches=1, assignees_per_branch=3, per_assignee=2, days_overdue=3, prefix="kill")
     people = [*world.assignees, *world.secretaries]
     reminder_workers(processes, smtp, pauses, WORKER_PAUSE="sweep-claimed")
@@ -416,7 +406,7 @@ def test_a_sweep_killed_before_and_after_its_commit_mails_everyone_once(
 
 
 def test_e_mail_deliveries_whose_pool_process_is_killed_before_and_after_sending_each_go_once(
-    processes, broker, pauses, smtp, settings, policy_without_summary
+    processes, broker, pauses, smtp, settings, policy
 ):
     settings.REMINDER_EMAIL_ENABLED = True
     world = build_overdue_world(branches=1, assignees_per_branch=3, per_assignee=2, days_overdue=3, prefix="kill")
@@ -458,7 +448,7 @@ def test_e_mail_deliveries_whose_pool_process_is_killed_before_and_after_sending
 
 
 def test_an_e_mail_whose_pool_process_is_killed_mid_conversation_is_not_sent_again_and_shows_as_failed(
-    processes, broker, pauses, smtp, settings, client, policy_without_summary
+    processes, broker, pauses, smtp, settings, client, policy
 ):
     """The one case where "never twice" wins over "never lost" (docs/decisions/reminders-exactly-once.md):
     the mail server has the message, the worker dies before it hears "250"."""
