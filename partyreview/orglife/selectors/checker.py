@@ -343,7 +343,7 @@ class Checker:
         mid-quarter is asked from its first full month, quarter and year (docs/decisions/orglife-rules.md)."""
         return organization.founded_on is None or organization.founded_on <= period.start
 
-    def _meeting_verdict(
+    def _verdict(
         self,
         org: Organization,
         cfg: RuleConfig,
@@ -370,25 +370,25 @@ class Checker:
         self, org: Organization, cfg: RuleConfig, period: Period, counts: dict[tuple[int, str, str], int]
     ) -> Verdict:
         if not self._asked_for(org, period):
-            return self._meeting_verdict(org, cfg, period, State.NEW, None, "成立当期不作要求")
+            return self._verdict(org, cfg, period, State.NEW, None, "成立当期不作要求")
         held = counts.get((org.pk, cfg.code, period.key), 0)
         if held >= cfg.threshold:
-            return self._meeting_verdict(org, cfg, period, State.MET, GREEN, f"已开{held}次")
+            return self._verdict(org, cfg, period, State.MET, GREEN, f"已开{held}次")
         unit = PeriodKind(cfg.period).label
         desc = (
             f"{period.label}，{org.name}召开{cfg.rule.label}{held}次，"
             f"未达到每{unit}至少{cfg.threshold}次的要求（{cfg.rule.basis}）。"
         )
-        return self._meeting_verdict(org, cfg, period, State.MISSED, cfg.rule.light, f"开{held}次", desc)
+        return self._verdict(org, cfg, period, State.MISSED, cfg.rule.light, f"开{held}次", desc)
 
     def _current_meeting(self, org: Organization, cfg: RuleConfig, counts: dict[tuple[int, str, str], int]) -> Verdict:
         period = period_of(cfg.period, self.today)
         word = PERIOD_WORDS[cfg.period]
         if not self._asked_for(org, period):
-            return self._meeting_verdict(org, cfg, period, State.NEW, None, "成立当期不作要求")
+            return self._verdict(org, cfg, period, State.NEW, None, "成立当期不作要求")
         held = counts.get((org.pk, cfg.code, period.key), 0)
         if held >= cfg.threshold:
-            return self._meeting_verdict(org, cfg, period, State.MET, GREEN, f"{word}已开{held}次")
+            return self._verdict(org, cfg, period, State.MET, GREEN, f"{word}已开{held}次")
         previous = period.previous()
         previous_missed = (
             self._asked_for(org, previous) and counts.get((org.pk, cfg.code, previous.key), 0) < cfg.threshold
@@ -400,7 +400,7 @@ class Checker:
             light, text = YELLOW, f"{word}尚需（剩{days_left}天）"
         else:
             light, text = None, f"{word}尚需"
-        return self._meeting_verdict(org, cfg, period, State.PENDING, light, text)
+        return self._verdict(org, cfg, period, State.PENDING, light, text)
 
     # ---- standing rules: dues, terms, set-up ----
 
@@ -415,19 +415,8 @@ class Checker:
     def _standing(
         self, org: Organization, cfg: RuleConfig, state: str, light: int | None, text: str, desc: str = ""
     ) -> Verdict:
-        period = period_of(cfg.period, self.today)
-        return Verdict(
-            organization=org,
-            config=cfg,
-            period_key=period.key,
-            period_label=period.label,
-            period_start=period.start,
-            period_end=period.last_day,
-            state=state,
-            light=light,
-            text=text,
-            description=desc,
-        )
+        """A standing rule's verdict, for the period its setting counts in that holds today."""
+        return self._verdict(org, cfg, period_of(cfg.period, self.today), state, light, text, desc)
 
     def _dues(self, org: Organization) -> list[Verdict]:
         yellow = self.book.applies(org, RuleCode.DUES_ARREARS)
