@@ -200,22 +200,10 @@ class Headline:
         return share(self.on_time, self.closed)
 
 
-def headline_figures(
-    findings: QuerySet[Finding],
-    rectifications: QuerySet[Rectification],
-    today: datetime.date,
-    cells: "dict[tuple[int, int], Cell] | None" = None,
-    measures: "dict[int, dict] | None" = None,
-) -> Headline:
-    """Two queries: one aggregate over the findings, one over the rectifications. Given the ``cells`` of
-    ``finding_cells`` and the ``measures`` of ``measure_counts`` (the same rows grouped), the figures are
-    their sums, and no query is needed."""
-    if cells is None:
-        f = findings.aggregate(total=Count("pk"), recurring=Count("pk", filter=recurring_q()))
-    else:
-        f = {"total": sum(c.findings for c in cells.values()), "recurring": sum(c.recurring for c in cells.values())}
-    if measures is None:
-        measures = {None: rectifications.aggregate(**_measure_figures(today))}
+def headline_figures(cells: "dict[tuple[int, int], Cell]", measures: "dict[int, dict]") -> Headline:
+    """The headline is the sum of what the other tables read: the findings of ``finding_cells`` and the
+    measures of ``measure_counts``, each grouped by organisation. No query of its own."""
+    f = {"total": sum(c.findings for c in cells.values()), "recurring": sum(c.recurring for c in cells.values())}
     r = {name: sum(row[name] or 0 for row in measures.values()) for name in MEASURE_FIGURES}
     to_close = sum((row["close_time"] for row in measures.values() if row["close_time"]), datetime.timedelta())
     average = to_close / r["closed"] if r["closed"] else None
@@ -435,14 +423,12 @@ class Grouping:
     row_of: dict[int, GroupRow]  # the row each listed organisation (by id) counts in
 
 
-def group_rows(organizations: list[Organization], limit: int | None = None) -> Grouping | None:
-    """None when the branch table has at most ``limit`` rows (``TABLE_ROWS``). Otherwise one row per
+def group_rows(organizations: list[Organization]) -> Grouping | None:
+    """None when the branch table has at most ``TABLE_ROWS`` rows. Otherwise one row per
     organisation one level below the top of the scope, with its whole subtree's figures; a top
     organisation with figures of its own keeps a row of those. Arranges the rows of
     ``organization_rows``; no query."""
-    limit = TABLE_ROWS if limit is None else limit
-    listed = branch_rows(organizations)
-    if len(listed) <= limit:
+    if len(branch_rows(organizations)) <= TABLE_ROWS:
         return None
     by_path = {org.path: org for org in organizations}
     # Sorted by path, an organisation's subtree follows it: a top is one not under the previous top.
@@ -766,7 +752,7 @@ def dashboard_build(user: User, filters: DashboardFilter, today: datetime.date |
     return Dashboard(
         filters=filters,
         today=today,
-        headline=headline_figures(findings, rectifications, today, cells, measures),
+        headline=headline_figures(cells, measures),
         branches=branches,
         overdue_ranking=ranking_by_overdue(branches),
         completion_ranking=ranking_by_completion(branches),
