@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
 from partyreview.accounts.models import Notification, User
@@ -204,3 +204,9 @@ def test_the_command_checks_as_of_a_given_day(world, branch, capsys):
     assert "2026-04-01" in out
     assert f"新增建议问题 {Breach.objects.count()} 条" in out
     assert not Notification.objects.filter(kind="orglife_breach").exists()
+
+
+def test_the_command_refuses_a_malformed_day_and_checks_nothing(world, branch):
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("check_org_life", "--date", "2026/04/01", "--no-notify")
+    assert not Breach.objects.exists()

@@ -10,15 +10,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from partyreview.common.commands import date_argument
 from partyreview.organizations.models import Organization
 from partyreview.rectifications.scale import ScaleSpec, scale_seed, scale_summary, seeded_marker
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"日期格式应为 YYYY-MM-DD：{value}") from exc
 
 
 class Command(BaseCommand):
@@ -29,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--findings", type=int, default=100_000, help="问题数量（默认 100000）")
         parser.add_argument("--seed", type=int, default=1, help="随机种子：相同参数得到相同数据（默认 1）")
         parser.add_argument("--years", type=int, default=5, help="检查分布的年数（默认 5）")
-        parser.add_argument("--today", type=_date, default=None, help="以该日期为“今天”生成（默认今天）")
+        parser.add_argument("--today", type=date_argument, default=None, help="以该日期为“今天”生成（默认今天）")
         parser.add_argument("--summary", action="store_true", help="写入后以 JSON 输出数据分布")
 
     def handle(

@@ -5,24 +5,18 @@ The same service as the scheduled sweep; running it again sends nothing twice.
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
+from partyreview.common.commands import date_argument
 from partyreview.reminders.models import SweepTrigger
 from partyreview.reminders.services import reminders_sweep
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"日期格式应为 YYYY-MM-DD：{value}") from exc
 
 
 class Command(BaseCommand):
     help = "执行一次整改提醒扫描：认领应发的提醒，生成每人一份的摘要，并交给后台任务发送。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", type=_date, default=None, help="按该日期（北京时间）扫描，默认今天")
+        parser.add_argument("--date", type=date_argument, default=None, help="按该日期（北京时间）扫描，默认今天")
 
     def handle(self, *args, date: datetime.date | None = None, **options) -> None:
         run = reminders_sweep(day=date, trigger=SweepTrigger.COMMAND)
