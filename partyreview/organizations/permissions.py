@@ -77,17 +77,31 @@ def scope_q(user: User, *, field: str = "organization", roles: Iterable[str] | N
         # Not Q(): an empty Q vanishes when OR-ed with another condition, which would narrow "all" to "none".
         return Q(pk__isnull=False)
     wanted = set(roles) if roles is not None else None
-    path_key = f"{field}__path__startswith" if field else "path__startswith"
     id_key = f"{field}_id" if field else "pk"
     q = Q(pk__in=[])
     for grant in grants_of(user):
         if wanted is not None and grant.role not in wanted and grant.role != Role.ADMIN:
             continue
         if grant.role in SUBTREE_ROLES:
-            q |= Q(**{path_key: grant.path})
+            q |= _subtree_q(field, grant.path)
         elif grant.role == Role.SECRETARY:
             q |= Q(**{id_key: grant.organization_id})
     return q
+
+
+def _subtree_q(field: str, path: str) -> Q:
+    """The organisation at ``path`` and everything below it, as a condition on ``field``.
+
+    Through a relation it is ``<field>_id IN (SELECT id … WHERE path LIKE 'path%')``, not a join to the
+    organisations filtered on the path: on its own it is a semi-join that starts from the subtree's ids
+    and the foreign-key index; OR-ed with another condition (``assignee = me``) it is one hashed id set
+    tested on the scoped table's own column, which an index including that column answers without
+    reading the rows. The join's path test could do neither (a general branch's staff read every open
+    overdue measure of the committee to count their own).
+    """
+    if not field:
+        return Q(path__startswith=path)
+    return Q(**{f"{field}_id__in": Organization.objects.filter(path__startswith=path).values("pk")})
 
 
 def organizations_visible_to(user: User, *, roles: Iterable[str] | None = None) -> QuerySet[Organization]:
