@@ -16,6 +16,7 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from partyreview.accounts.models import Role, User
 from partyreview.common.dates import local_today
@@ -179,3 +180,10 @@ def client_for(client):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # The dashboard's cached figures (dashboards/cache.py) are keyed on ids and dates that the next test's
+    # rolled-back database reuses; each test starts with none.
+    cache.clear()

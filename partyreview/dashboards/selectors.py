@@ -24,7 +24,7 @@ creation day. Archived findings (withdrawn, see ``finding_archive``) and their m
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connections
 from django.db.models import (
@@ -704,6 +704,10 @@ class Dashboard:
     groups: list[GroupRow] | None = None
     group_heat_rows: list[HeatRow] | None = None
     group_heat_max: int = 0
+    # When the figures were counted: the page shows it, since they may come from the cache (cache.py),
+    # under this key (None: not cached).
+    computed_at: datetime.datetime = field(default_factory=timezone.now)
+    cache_key: str | None = None
 
     @property
     def table_rows(self) -> list[Organization] | list[GroupRow]:

@@ -1,7 +1,8 @@
 """整改看板 for committee leads (and staff, administrators): the figures, their .xlsx export, and 督办.
 
-No caching: every request aggregates afresh (a fixed number of grouped queries, see selectors.py), so
-what a lead or staff member just did shows on the next page load. docs/decisions/dashboard.md says why.
+The figures are aggregated in a fixed number of grouped queries (selectors.py) and kept in the shared
+cache until anything they count changes (cache.py), so what a lead or staff member just did shows on the
+next page load. docs/decisions/dashboard.md says why.
 """
 
 from django.contrib import messages
@@ -12,11 +13,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from partyreview.common.errors import ActionRefused
+from partyreview.dashboards.cache import dashboard_figures, dashboard_part
 from partyreview.dashboards.charts import dashboard_chart_data
 from partyreview.dashboards.export import dashboard_workbook
 from partyreview.dashboards.forms import DashboardFilterForm, EscalationForm
 from partyreview.dashboards.permissions import can_view_dashboard, dashboard_scope_q
-from partyreview.dashboards.selectors import dashboard_build
 from partyreview.organizations.models import Organization
 from partyreview.rectifications import permissions as rect_perms
 from partyreview.rectifications import services
@@ -35,13 +36,13 @@ def _require_dashboard(request: HttpRequest) -> None:
 def dashboard_index(request: HttpRequest) -> HttpResponse:
     _require_dashboard(request)
     form = DashboardFilterForm(request.GET or None, user=request.user)
-    dashboard = dashboard_build(request.user, form.to_filter())
+    dashboard = dashboard_figures(request.user, form.to_filter())
     context = {
         "form": form,
         "dash": dashboard,
         "f": dashboard.filters,
         "h": dashboard.headline,
-        "chart_data": dashboard_chart_data(dashboard),
+        "chart_data": dashboard_part(dashboard, "charts", lambda: dashboard_chart_data(dashboard)),
         "export_query": request.GET.urlencode(),
     }
     return render(request, "dashboards/dashboard_index.html", context)
@@ -51,7 +52,7 @@ def dashboard_index(request: HttpRequest) -> HttpResponse:
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     _require_dashboard(request)
     form = DashboardFilterForm(request.GET or None, user=request.user)
-    dashboard = dashboard_build(request.user, form.to_filter())
+    dashboard = dashboard_figures(request.user, form.to_filter())
     response = HttpResponse(dashboard_workbook(dashboard), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="dashboard-{dashboard.today:%Y%m%d}.xlsx"'
     return response

@@ -212,6 +212,32 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Cache, shared by every process: Redis in production (CACHE_URL=redis://host:6379/1, a database of its
+# own beside the broker's), files under var/ on a bare machine (the web and worker processes of one host
+# share them). It holds only what can be recounted: figures such as the dashboard's (common/generations.py).
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "partyreview",
+            "TIMEOUT": 300,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "TIMEOUT": 300,
+        }
+    }
+# How long counted figures (the dashboard's, the organisational-life card's) may be served from the cache
+# at most; 0 counts them on every request. Any write through the models retires them at once; this bounds
+# the rest (common/generations.py).
+CACHED_FIGURES_SECONDS = env.int("CACHED_FIGURES_SECONDS", default=300)
+
 # E-mail
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="127.0.0.1")

@@ -1,10 +1,15 @@
 """``{% rect_url filters organization=b.pk overdue=1 %}`` and ``{% finding_url filters category=c.pk %}``:
-dashboard links into the lists, keeping the dashboard's filters (see dashboards/links.py); and
-``{% dashboard_url filters organization=row.pk %}``, down to an organisation's own dashboard."""
+dashboard links into the lists, keeping the dashboard's filters (see dashboards/links.py);
+``{% dashboard_url filters organization=row.pk %}``, down to an organisation's own dashboard; and
+``{% figures_part "name" %}…{% endfigures_part %}``, a stretch of the page drawn only from ``dash`` and
+its filters, kept in the cache beside the figures (dashboards/cache.py)."""
 
 from django import template
+from django.template.base import Parser, Token
+from django.utils.safestring import SafeString
 
 from partyreview.dashboards import links
+from partyreview.dashboards.cache import dashboard_part
 from partyreview.dashboards.selectors import DashboardFilter
 
 register = template.Library()
@@ -29,3 +34,23 @@ def dashboard_url(filters: DashboardFilter, **params: object) -> str:
 def percent(value: float | None) -> str:
     """37.5 → "37.5%"; None → "—"."""
     return "—" if value is None else f"{value:.1f}%"
+
+
+class FiguresPart(template.Node):
+    def __init__(self, name: str, nodelist: template.NodeList) -> None:
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context: template.Context) -> SafeString:
+        # Only ``dash`` and ``f`` may be used inside: the HTML is shared by everyone with the same key.
+        # A rendered template is a SafeString, and stays one through the cache's pickling.
+        return dashboard_part(context["dash"], self.name, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def figures_part(parser: Parser, token: Token) -> FiguresPart:
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('用法：{% figures_part "名称" %}…{% endfigures_part %}')
+    nodelist = parser.parse(("endfigures_part",))
+    parser.delete_first_token()
+    return FiguresPart(bits[1][1:-1], nodelist)

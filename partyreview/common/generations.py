@@ -1,0 +1,110 @@
+"""Figures kept in the shared cache until something they are counted from changes.
+
+Some pages count a great deal to show a few numbers (a committee's dashboard aggregates 250,000 measures,
+its organisational-life card checks a thousand branches against the rules: docs/performance.md), and are
+reloaded far more often than those numbers change. Such a result is cached under a key made of
+
+- its topic's **generation**, a counter in the cache that every save or delete of a model the topic counts
+  bumps (``watch``; ``bump`` by hand after writes that send no signal, such as ``bulk_create``): twice, at
+  once (so the writer's own next page cannot meet the old entry) and after the commit (so an entry another
+  request counted in between, without the write, is dropped too);
+- whatever else the result depends on, given by the caller: the viewer's grants, the filters, today.
+
+The generation is read before counting, so a result that may have missed a write is stored under a
+generation nobody asks for any more. ``CACHED_FIGURES_SECONDS`` bounds an entry's life for writes no signal
+reports (``QuerySet.update``, raw SQL, a restored backup); 0 turns all this off. The cache is Django's
+``default``: Redis in production, shared by every web and worker process of every host; files under var/
+on a bare machine (settings ``CACHES``). When it cannot be reached the page counts afresh and a write
+goes ahead: nothing fails because of this cache.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _key(topic: str) -> str:
+    return f"generation:{topic}"
+
+
+def current(topic: str) -> int:
+    value = cache.get(_key(topic))
+    if value is None:
+        # add, not set: two processes starting at once must not reset each other's count.
+        cache.add(_key(topic), 0, timeout=None)
+        value = cache.get(_key(topic), 0)
+    return int(value)
+
+
+def _bump_now(topic: str) -> None:
+    try:
+        try:
+            cache.incr(_key(topic))
+        except ValueError:  # not there yet (a fresh or emptied cache): any value retires the old entries
+            cache.add(_key(topic), 1, timeout=None)
+    except Exception:  # a write never fails because the cache is down; its entries expire instead
+        log.warning("缓存不可用，无法标记“%s”的数据变化", topic, exc_info=True)
+
+
+def bump(topic: str) -> None:
+    """What ``topic`` counts has changed, or will have once the current transaction commits."""
+    _bump_now(topic)
+    transaction.on_commit(lambda: _bump_now(topic))
+
+
+def watch(topic: str, models: Iterable[type[Model]]) -> None:
+    """Bump ``topic`` on every save and delete of ``models`` (called from an AppConfig.ready)."""
+    for model in models:
+        receiver = _receiver(topic)
+        label = model._meta.label
+        post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"generation-{topic}-save-{label}")
+        post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"generation-{topic}-delete-{label}")
+
+
+def _receiver(topic: str) -> Callable[..., None]:
+    def changed(**kwargs: object) -> None:
+        bump(topic)
+
+    return changed
+
+
+def entry_key(topic: str, parts: Iterable[object]) -> str | None:
+    """The cache key of ``parts`` under ``topic``'s current generation; None when caching is off or the
+    cache cannot be reached (then ``remembered`` just builds)."""
+    if settings.CACHED_FIGURES_SECONDS <= 0:
+        return None
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
+    try:
+        return f"{topic}:{current(topic)}:{digest}"
+    except Exception:  # the page never fails because of its cache
+        log.warning("缓存不可用，直接统计“%s”", topic, exc_info=True)
+        return None
+
+
+def remembered(key: str | None, build: Callable[[], T]) -> T:
+    """What ``build()`` returned before under ``key`` (from ``entry_key``), or ``build()`` now, kept."""
+    if key is None:
+        return build()
+    try:
+        value = cache.get(key)
+    except Exception:
+        log.warning("缓存不可用，直接统计 %s", key, exc_info=True)
+        return build()
+    if value is not None:
+        return value
+    value = build()
+    try:
+        cache.set(key, value, timeout=settings.CACHED_FIGURES_SECONDS)
+    except Exception:
+        log.warning("缓存不可用，%s 的结果未保存", key, exc_info=True)
+    return value

@@ -1,0 +1,230 @@
+"""The dashboard's figures come from the shared cache until something they count changes (dashboards/cache.py).
+
+What must hold: a reload asks the database only what is not cached; any write through the models shows on
+the next load, including one committed by another request while this one counted; viewers with different
+scopes never share figures; a new day counts afresh; a cache that is down never breaks the page or a write.
+"""
+
+import datetime
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from partyreview.accounts.models import Role
+from partyreview.common import generations
+from partyreview.dashboards.cache import TOPIC, dashboard_figures
+from partyreview.dashboards.selectors import DashboardFilter
+from partyreview.organizations.models import Membership
+from partyreview.rectifications import services
+from tests.dashboards.conftest import BEIJING, Dataset
+from tests.dashboards.test_query_count import DASHBOARD_QUERIES
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+INDEX = reverse("dashboards:index")
+# A reload with the figures and the organisational-life card cached: session, user, memberships; the recent
+# escalations; the navigation's unread count, the filter's organisations and inspections; saving the
+# session (savepoint, update, release).
+CACHED_QUERIES = 10
+# The organisational-life card when counted (branches, rule settings, meetings, members, dues, terms,
+# breaches): cached on its own, it stays cached when only the dashboard's figures change.
+ORGLIFE_CARD_QUERIES = 7
+
+
+def _load(client) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(INDEX)
+
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def _file_finding(dataset: Dataset) -> None:
+    w = dataset.world
+    services.finding_file(
+        actor=w.alice,
+        inspection=dataset.i1,
+        organization=w.a1,
+        category=w.category("dues_arrears"),
+        description="新发现的问题",
+        found_on=datetime.date(2026, 1, 8),
+        measures=[services.MeasureInput(measure="补缴", assignee=w.mike, due_date=datetime.date(2026, 5, 1))],
+    )
+
+
+def test_a_reload_is_served_from_the_cache(dataset: Dataset, client_for):
+    client = client_for(dataset.world.leo)
+    _, counted = _load(client)
+    again, cached = _load(client)
+
+    assert counted == DASHBOARD_QUERIES
+    assert cached == CACHED_QUERIES
+    assert 'data-figure="findings">7<' in again
+    assert 'data-figure="overdue">3<' in again
+
+
+def test_the_page_says_when_its_figures_were_counted(dataset: Dataset, client_for):
+    html, _ = _load(client_for(dataset.world.leo))
+
+    # The dataset's clock stands still at 2026-03-15 12:00, Beijing time.
+    assert "数据时间：<time" in html
+    assert ">12:00</time>" in html
+
+
+def test_a_write_through_the_services_shows_on_the_next_load(dataset: Dataset, client_for):
+    client = client_for(dataset.world.leo)
+    _load(client)
+
+    _file_finding(dataset)
+    html, queries = _load(client)
+
+    assert queries == DASHBOARD_QUERIES - ORGLIFE_CARD_QUERIES
+    assert 'data-figure="findings">8<' in html
+    assert 'data-figure="rectifications">10<' in html
+
+
+def test_a_closure_shows_on_the_next_load(dataset: Dataset, client_for):
+    client = client_for(dataset.world.leo)
+    before, _ = _load(client)
+    assert 'data-figure="submitted">1<' in before
+    submitted = next(r for r in dataset.r.values() if r.status == "submitted")
+
+    services.rectification_close(actor=dataset.world.alice, rectification=submitted, note="材料齐全")
+    after, _ = _load(client)
+
+    assert 'data-figure="submitted">0<' in after
+
+
+def test_a_renamed_branch_shows_its_new_name(dataset: Dataset, client_for):
+    client = client_for(dataset.world.leo)
+    _load(client)
+    branch = dataset.world.a1
+    branch.name = "机关第一党支部（更名）"
+    branch.save()
+
+    html, _ = _load(client)
+
+    assert "机关第一党支部（更名）" in html
+
+
+def test_a_write_committed_while_another_request_counts_retires_what_it_stored(
+    dataset: Dataset, django_capture_on_commit_callbacks
+):
+    """The writer bumps the generation at once and again once committed: figures another request
+    counted in between (without the write) are stored under a generation nobody asks for any more."""
+    leo = dataset.world.leo
+    before = generations.current(TOPIC)
+
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        _file_finding(dataset)
+        during = generations.current(TOPIC)
+        stored_under = dashboard_figures(leo, DashboardFilter()).cache_key
+        assert stored_under is not None and cache.get(stored_under) is not None
+    for callback in after_commit:
+        callback()
+
+    assert during > before
+    assert generations.current(TOPIC) > during
+    assert dashboard_figures(leo, DashboardFilter()).cache_key != stored_under
+
+
+def test_leads_of_the_same_committee_share_the_figures(dataset: Dataset, client_for):
+    w = dataset.world
+    colleague = UserFactory(username="leo2", full_name="李二")
+    Membership.objects.create(user=colleague, organization=w.committee, role=Role.LEADER)
+    _load(client_for(w.leo))
+
+    html, queries = _load(client_for(colleague))
+
+    assert queries == CACHED_QUERIES
+    assert 'data-figure="findings">7<' in html
+
+
+def test_viewers_of_different_scopes_never_share_figures(dataset: Dataset, client_for):
+    w = dataset.world
+    committee, _ = _load(client_for(w.leo))
+    general_a, queries = _load(client_for(w.lena))
+
+    assert queries == DASHBOARD_QUERIES
+    assert 'data-figure="findings">7<' in committee
+    assert 'data-figure="findings">7<' not in general_a
+    assert "第二党总支" not in general_a.split("统计范围")[1].split("</div>")[0]
+
+
+def test_a_drill_down_or_a_filter_is_counted_on_its_own(dataset: Dataset, client_for):
+    client = client_for(dataset.world.leo)
+    _load(client)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(INDEX, {"inspection": dataset.i0.pk})
+
+    assert len(queries) > CACHED_QUERIES
+
+
+def test_a_new_day_counts_afresh(dataset: Dataset, client_for, clock):
+    _load(client_for(dataset.world.leo))
+
+    clock.move_to(datetime.datetime(2026, 3, 16, 9, 0, tzinfo=BEIJING), tick=False)
+    _, queries = _load(client_for(dataset.world.leo))
+
+    assert queries == DASHBOARD_QUERIES
+
+
+def test_with_the_cache_off_every_load_counts(dataset: Dataset, client_for, settings):
+    settings.CACHED_FIGURES_SECONDS = 0
+    client = client_for(dataset.world.leo)
+    _load(client)
+
+    _, queries = _load(client)
+
+    assert queries == DASHBOARD_QUERIES
+
+
+def test_a_cache_that_is_down_never_breaks_the_page_or_a_write(dataset: Dataset, client_for, settings):
+    # A real Redis client against a port nothing listens on: every cache call fails to connect.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+        }
+    }
+    client = client_for(dataset.world.leo)
+
+    first, _ = _load(client)
+    _file_finding(dataset)
+    html, queries = _load(client)
+
+    assert 'data-figure="findings">7<' in first
+    assert 'data-figure="findings">8<' in html
+    assert queries == DASHBOARD_QUERIES
+
+
+@pytest.mark.integration
+def test_the_figures_go_through_a_real_redis(dataset: Dataset, client_for, settings):
+    """Production's backend: the figures survive pickling into Redis, and the generation is Redis's own
+    atomic counter."""
+    from tests.reminders.integration import require_redis
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": require_redis(),
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    client = client_for(dataset.world.leo)
+    _load(client)
+    html, queries = _load(client)
+    assert queries == CACHED_QUERIES
+    assert 'data-figure="findings">7<' in html
+
+    _file_finding(dataset)
+    html, queries = _load(client)
+
+    assert queries == DASHBOARD_QUERIES - ORGLIFE_CARD_QUERIES
+    assert 'data-figure="findings">8<' in html
