@@ -1,6 +1,7 @@
 """The compliance view, the cards other pages include, the suggestion queue and the term pages."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -10,11 +11,13 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from partyreview.common import generations
 from partyreview.common.dates import local_today
 from partyreview.inspections.models import Finding, FindingSource
 from partyreview.organizations.models import Organization
 from partyreview.orglife import services
 from partyreview.orglife.models import Breach, BreachStatus, TermExtension
+from partyreview.orglife.selectors import GENERATION
 from tests.factories import OrganizationFactory
 from tests.orglife.conftest import beijing, hold
 
@@ -116,6 +119,49 @@ def test_the_leads_summary_counts_branches_by_light_in_scope(world, branch, rf):
     assert "共 2 个党支部" in html
     pending = Breach.objects.filter(organization__path__startswith=world.general_a.path).count()
     assert f"{pending} 条建议问题待确认" in html
+
+
+@time_machine.travel(NOV_12, tick=False)
+def test_the_leads_summary_is_cached_until_the_check_or_a_record_changes_it(world, branch, rf):
+    """The card is kept in the cache (common.generations); the check's suggestions (bulk-created) and a
+    meeting recorded since must still show on the next page."""
+    request = rf.get("/")
+    request.user = world.lena
+
+    def card() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            html = Template("{% load orglife %}{% orglife_summary_card %}").render(Context({"request": request}))
+        return html, len(queries)
+
+    before, counted = card()
+    again, cached = card()
+    services.org_life_check(as_of=datetime.date(2026, 11, 12))
+    after_check, _ = card()
+    generation = generations.current(GENERATION)
+    hold(branch, world.sam, ["committee_meeting"], beijing(2026, 11, 3))
+
+    assert counted > 0 and cached == 0
+    assert again == before and "条建议问题待确认" not in before
+    pending = Breach.objects.filter(organization__path__startswith=world.general_a.path).count()
+    assert pending and f"{pending} 条建议问题待确认" in after_check
+    assert generations.current(GENERATION) > generation
+
+
+def test_bulk_writes_of_dues_retire_the_cached_summary(world):
+    member = services.member_create(
+        actor=world.sam, organization=world.a1, name="赵一", joined_on=datetime.date(2020, 1, 1)
+    )
+    before = generations.current(GENERATION)
+
+    services.dues_record(
+        actor=world.sam,
+        member=member,
+        first_month=datetime.date(2026, 1, 1),
+        amount=Decimal(30),
+        paid_on=datetime.date(2026, 1, 5),
+    )
+
+    assert generations.current(GENERATION) > before
 
 
 def test_the_compliance_view_costs_the_same_queries_for_few_and_many_branches(world, client_for):

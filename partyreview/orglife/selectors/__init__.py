@@ -18,6 +18,8 @@ from partyreview.orglife.selectors.checker import (
 )
 from partyreview.orglife.selectors.compliance import (
     COLUMNS,
+    COUNTED_MODELS,
+    GENERATION,
     BranchCompliance,
     Cell,
     ComplianceSummary,
@@ -30,6 +32,8 @@ from partyreview.orglife.selectors.lists import DuesRow, breaches_for_list, dues
 
 __all__ = [
     "COLUMNS",
+    "COUNTED_MODELS",
+    "GENERATION",
     "GREEN",
     "BranchCompliance",
     "Cell",

@@ -11,6 +11,20 @@ from partyreview.orglife.models import Breach, BreachStatus
 from partyreview.orglife.rules import MEETING_RULES, PERIOD_WORDS, RED, RULES, YELLOW, PeriodKind, RuleCode
 from partyreview.orglife.selectors.checker import GREEN, Checker, RuleBook, State, TermInfo, Verdict
 
+# The cache topic of what is counted here (``common.generations``): the summary card on the leads' dashboard
+# is kept until one of these changes (orglife/apps.py watches them; services bump it after bulk writes).
+GENERATION = "orglife"
+COUNTED_MODELS = (
+    "organizations.Organization",
+    "orglife.MeetingRecord",
+    "orglife.MeetingRecordType",
+    "orglife.PartyMember",
+    "orglife.DuesPayment",
+    "orglife.TermExtension",
+    "orglife.RuleSetting",
+    "orglife.Breach",
+)
+
 # Columns of the compliance view: one per meeting rule, then dues, terms and set-up, each combining two rules.
 COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
     *[(code, RULES[code].label, (code,)) for code in MEETING_RULES],

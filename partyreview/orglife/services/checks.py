@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from partyreview.accounts.models import Role, User
 from partyreview.accounts.services import notification_create
+from partyreview.common import generations
 from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused
 from partyreview.inspections.models import Category, FindingSource, Inspection, InspectionKind, Severity
@@ -22,7 +23,7 @@ from partyreview.organizations.selectors import ancestors
 from partyreview.orglife import permissions as perms
 from partyreview.orglife.models import Breach, BreachStatus
 from partyreview.orglife.rules import TERM_RULES
-from partyreview.orglife.selectors import Checker
+from partyreview.orglife.selectors import GENERATION, Checker
 from partyreview.orglife.services.records import require_text
 from partyreview.rectifications.services import MeasureInput, finding_file
 
@@ -79,6 +80,7 @@ def org_life_check(*, as_of: datetime.date | None = None, lookback: int = 1, not
     ]
     with transaction.atomic():
         Breach.objects.bulk_create(new, ignore_conflicts=True)
+        generations.bump(GENERATION)
     created = Breach.objects.filter(detected_at=now).count() if new else 0
     if notify and created:
         _notify_staff(now)

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partyreview.accounts.models import User
+from partyreview.common import generations
 from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused, StaleEdit
 from partyreview.organizations.models import Organization
@@ -31,7 +32,7 @@ from partyreview.orglife.models import (
     TermExtension,
 )
 from partyreview.orglife.rules import RuleCode, add_months, month_start
-from partyreview.orglife.selectors import RuleBook, base_term_end
+from partyreview.orglife.selectors import GENERATION, RuleBook, base_term_end
 from partyreview.rectifications.evidence import CheckedFile, check_upload
 
 
@@ -124,6 +125,7 @@ def meeting_record(
         meeting._change_reason = "记录组织生活"
         meeting.save()
         MeetingRecordType.objects.bulk_create([MeetingRecordType(meeting=meeting, type=t) for t in chosen])
+        generations.bump(GENERATION)
         _store_meeting_evidence(meeting=meeting, files=checked, actor=actor)
     return meeting
 
@@ -173,6 +175,7 @@ def meeting_update(
         MeetingRecordType.objects.bulk_create(
             [MeetingRecordType(meeting=locked, type=t) for t in chosen if t not in have]
         )
+        generations.bump(GENERATION)
         _store_meeting_evidence(meeting=locked, files=checked, actor=actor)
     return locked
 
@@ -422,6 +425,7 @@ def dues_record(
     try:
         with transaction.atomic():
             DuesPayment.objects.bulk_create(rows)
+            generations.bump(GENERATION)
     except IntegrityError as exc:
         raise ActionRefused("这些月份刚刚已被登记，请刷新后查看。") from exc
     return rows
@@ -474,6 +478,7 @@ def dues_import(*, actor: User, organization: Organization, upload: UploadedFile
     with transaction.atomic():
         # ignore_conflicts: a payment recorded by hand at the same moment is kept, not doubled.
         DuesPayment.objects.bulk_create(new, ignore_conflicts=True)
+        generations.bump(GENERATION)
     return ImportResult(created=len(new), skipped=len(planned) - len(new))
 
 

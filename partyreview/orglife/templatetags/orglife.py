@@ -5,15 +5,19 @@
 - ``{% orglife_branch_card branch %}`` on a secretary's home: "本月还需：支委会、主题党日" and warnings.
 - ``{% orglife_summary_card %}`` on the leads' dashboard: branches by light in the viewer's scope.
 
-Each card is a fixed number of queries whatever the size of the tree.
+Each card is a fixed number of queries whatever the size of the tree. The summary checks every branch of
+the scope against the rules (0.6 s for a thousand branches), so it is kept in the cache until anything it
+counts changes (``common.generations``), keyed on the viewer's grants, the drill-down and today.
 """
 
 from django import template
 
+from partyreview.common import generations
 from partyreview.common.dates import local_today
 from partyreview.organizations.models import Organization
+from partyreview.organizations.scope_keys import grants_signature
 from partyreview.orglife import permissions as perms
-from partyreview.orglife.selectors import compliance, compliance_summary
+from partyreview.orglife.selectors import GENERATION, ComplianceSummary, compliance, compliance_summary
 
 register = template.Library()
 
@@ -29,8 +33,14 @@ def orglife_branch_card(context: template.Context, branch: Organization) -> dict
 def orglife_summary_card(context: template.Context, within: Organization | None = None) -> dict:
     """``within``: the organisation the dashboard is drilled down to; its subtree only."""
     user = context["request"].user
-    branches, breaches = perms.branches_visible_to(user), perms.breaches_visible_to(user)
-    if within is not None:
-        branches = branches.filter(path__startswith=within.path)
-        breaches = breaches.filter(organization__path__startswith=within.path)
-    return {"summary": compliance_summary(branches, local_today(), breaches)}
+    today = local_today()
+
+    def build() -> ComplianceSummary:
+        branches, breaches = perms.branches_visible_to(user), perms.breaches_visible_to(user)
+        if within is not None:
+            branches = branches.filter(path__startswith=within.path)
+            breaches = breaches.filter(organization__path__startswith=within.path)
+        return compliance_summary(branches, today, breaches)
+
+    key = generations.entry_key(GENERATION, ["summary", grants_signature(user), within.pk if within else "", today])
+    return {"summary": generations.remembered(key, build)}
