@@ -13,6 +13,8 @@ MARKDOWN = ROOT / "var" / "bench" / "results.md"
 LABELS = {
     "dashboard_committee": "Dashboard, committee lead (1,000 branches)",
     "dashboard_general": "Dashboard, general-branch lead (20 branches)",
+    "cached_dashboard_committee": "Dashboard, committee lead, reloaded (figures from the cache)",
+    "cached_dashboard_general": "Dashboard, general-branch lead, reloaded (figures from the cache)",
     "list_page_1": "Rectification list, overdue filter, page 1",
     "list_page_200": "Rectification list, overdue filter, page 200",
     "list_keyword": "Rectification list, category + 2 states + keyword",
@@ -26,7 +28,11 @@ LABELS = {
     "sweep_second": "Reminder sweep, second run right after",
     "import": "Excel import (upload + preview + confirm)",
 }
-QUERY_PAIRS = [("dashboard_general", "dashboard_committee"), ("list_page_1", "list_page_200")]
+QUERY_PAIRS = [
+    ("dashboard_general", "dashboard_committee"),
+    ("cached_dashboard_general", "cached_dashboard_committee"),
+    ("list_page_1", "list_page_200"),
+]
 
 
 def _ms(value: float | None) -> str:
@@ -106,7 +112,8 @@ def render(results: dict) -> str:
         steady = journeys.get("steady", {})
         ok = load["failures"] == 0 and journeys.get("p95_ms", 1e9) < 300
         lines += [
-            f"Load test: {load['users']} users for {load['duration']}, "
+            f"Load test: {load['users']} users for {load['duration']} "
+            f"(arriving {load.get('spawn_rate', 5):g} a second), "
             f"{load.get('think', '1,3').replace(',', '–')} s between clicks, gunicorn with {load['workers']} workers; "
             f"{load['requests']:,} requests, {load['rps']} requests/s, {load['failures']} errors. "
             f"Journey pages (logins excluded): p50 {_ms(journeys.get('p50_ms'))}, "

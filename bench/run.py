@@ -5,7 +5,9 @@ of it; see docs/performance.md). Pages are requested in-process through Django's
 is the server's alone (middleware, views, queries, templates), without a network or a browser:
 
 - each page: one warm-up request, then the median and the fastest of ``--runs`` requests, and the number
-  of queries of one more request (CaptureQueriesContext);
+  of queries of one more request (CaptureQueriesContext), with nothing taken from the cache
+  (``CACHED_FIGURES_SECONDS=0``: what counting costs); the dashboards also reloaded with their figures
+  cached, as a lead meets them between two changes (common/generations.py);
 - the committee dashboard also against bench/raw_sql.py, the same figures in hand-written SQL;
 - the register export in a process of its own for its peak memory (bench/jobs.py);
 - the reminder sweep (``manage.py send_reminders``, twice) and the Excel import on a throw-away clone.
@@ -70,7 +72,17 @@ class Pages:
             self.clients[username] = client
         return self.clients[username]
 
-    def measure(self, key: str, label: str, username: str, url: str) -> dict:
+    def measure(self, key: str, label: str, username: str, url: str, *, cached: bool = False) -> dict:
+        from django.core.cache import cache
+        from django.test import override_settings
+
+        if cached:
+            cache.clear()  # the warm-up request counts and fills it
+            return self._measure(key, label, username, url)
+        with override_settings(CACHED_FIGURES_SECONDS=0):
+            return self._measure(key, label, username, url)
+
+    def _measure(self, key: str, label: str, username: str, url: str) -> dict:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
@@ -131,6 +143,20 @@ def page_benchmarks(runs: int) -> list[dict]:
             "dashboard_committee", "看板：党委（1,000 个支部）", COMMITTEE_LEADER, reverse("dashboards:index")
         ),
         pages.measure("dashboard_general", "看板：党总支（20 个支部）", GENERAL_LEADER, reverse("dashboards:index")),
+        pages.measure(
+            "cached_dashboard_committee",
+            "看板：党委，再次打开（数字来自缓存）",
+            COMMITTEE_LEADER,
+            reverse("dashboards:index"),
+            cached=True,
+        ),
+        pages.measure(
+            "cached_dashboard_general",
+            "看板：党总支，再次打开（数字来自缓存）",
+            GENERAL_LEADER,
+            reverse("dashboards:index"),
+            cached=True,
+        ),
         pages.measure("list_page_1", "整改台账：逾期筛选，第 1 页", COMMITTEE_STAFF, overdue),
         pages.measure("list_page_200", "整改台账：逾期筛选，第 200 页", COMMITTEE_STAFF, f"{overdue}&page=200"),
         pages.measure(

@@ -13,7 +13,8 @@
 #   BENCH_BRANCHES, BENCH_FINDINGS, BENCH_SEED  size of the data (default 1000, 100000, 1)
 #   BENCH_RUNS            requests per page after the warm-up (default 5)
 #   BENCH_LOAD_USERS      concurrent locust users (default 50)
-#   BENCH_LOAD_DURATION   length of the load test, locust syntax (default 2m)
+#   BENCH_LOAD_DURATION   length of the load test, locust syntax (default 4m)
+#   BENCH_LOAD_SPAWN_RATE users starting per second in the load test (default 1)
 #   BENCH_LOAD_THINK      seconds between a user's clicks, "min,max" (default 5,15; "1,3" for capacity)
 #   BENCH_SKIP            comma-separated parts to skip: pages,exports,writes,load
 #   BENCH_STOP=1          stop PostgreSQL and Redis at the end (their data is then deleted)
@@ -44,6 +45,10 @@ export DJANGO_ALLOWED_HOSTS=testserver,127.0.0.1
 export PARTYREVIEW_VAR_DIR=$ROOT/var/bench/var
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 export CELERY_BROKER_URL=redis://127.0.0.1:$REDIS_PORT/1
+# The shared cache as in production (docs/deployment.md), emptied before and after: nothing counted on
+# another run's data is served.
+export CACHE_URL=redis://127.0.0.1:$REDIS_PORT/2
+redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n 2 flushdb >/dev/null
 SERVICE_URL=$(sed -n 's/^DATABASE_URL=//p' "$PARTYREVIEW_VAR/services.env")
 # One database per size and seed: another size never meets data it would refuse, and the large one stays
 # seeded for the next run.
@@ -64,11 +69,12 @@ echo "== pages, exports, reminder sweep, import =="
 if [[ ",$SKIP," != *",load,"* ]]; then
     echo
     echo "== load test =="
-    "$PY" -m bench.load --users "${BENCH_LOAD_USERS:-50}" --duration "${BENCH_LOAD_DURATION:-2m}"
+    "$PY" -m bench.load --users "${BENCH_LOAD_USERS:-50}" --duration "${BENCH_LOAD_DURATION:-4m}"
 fi
 
-# Deliveries the sweep queued for a worker that never ran: not for the next run.
+# Deliveries the sweep queued for a worker that never ran, and cached figures: not for the next run.
 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n 1 flushdb >/dev/null || true
+redis-cli -h 127.0.0.1 -p "$REDIS_PORT" -n 2 flushdb >/dev/null || true
 
 echo
 "$PY" -m bench.report
