@@ -171,7 +171,19 @@ class Rectification(models.Model):
             models.Index(fields=["assignee", "status"], name="rect_assignee_status_idx"),
             # Open measures by deadline: the workbench's and the register's "most overdue first" read
             # the first rows of it instead of sorting every open measure (docs/performance.md).
-            models.Index(fields=["due_date", "id"], condition=~Q(status="closed"), name="rect_open_due_idx"),
+            # The included columns are what scope (responsible_org, assignee) and a finding's "has an
+            # open measure" test read, so counting a scope's overdue measures (the paginator's COUNT,
+            # the workbench) and the problem list's open findings never visit the table's rows:
+            # 55,000 overdue measures counted in 15-30 ms instead of 60-100 ms.
+            models.Index(
+                fields=["due_date", "id"],
+                include=["responsible_org", "assignee", "finding"],
+                condition=~Q(status="closed"),
+                name="rect_open_due_idx",
+            ),
+            # The review queue (待我审核) and the workbench's panel: submitted measures, longest waiting
+            # first, read in order up to the page's 30 (or 8) instead of sorting all submitted ones.
+            models.Index(fields=["submitted_at", "id"], condition=Q(status="submitted"), name="rect_submitted_idx"),
         ]
 
     def __str__(self) -> str:
