@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from partyreview.accounts.models import Role
 from partyreview.common.errors import ActionRefused
+from partyreview.common.paging import IdsFirstPaginator
 from partyreview.organizations.permissions import is_admin, roles_of
 from partyreview.rectifications import permissions as perms
 from partyreview.rectifications import services
@@ -52,9 +53,11 @@ def _next_url(request: HttpRequest, default: str) -> str:
 @login_required
 def rectification_list(request: HttpRequest) -> HttpResponse:
     """整改台账 as a list: every filter in the URL, the same names the export and the dashboard use."""
-    qs = rectifications_for_list(perms.rectifications_visible_to(request.user))
-    filterset = RectificationFilter(request.GET, queryset=qs, request=request)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    visible = perms.rectifications_visible_to(request.user)
+    filterset = RectificationFilter(request.GET, queryset=visible, request=request)
+    # Ids first, then the rows' names and lights: page 150 of the committee's overdue measures had
+    # joined the 7,450 rows it skipped to their findings, inspections, organisations and people.
+    page = IdsFirstPaginator(filterset.qs, PAGE_SIZE, rows=rectifications_for_list).get_page(request.GET.get("page"))
     return render(request, "rectifications/rectification_list.html", {"filter": filterset, "page": page})
 
 
