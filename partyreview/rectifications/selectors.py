@@ -127,17 +127,20 @@ def rectification_timeline(rectification: Rectification) -> list[TimelineEntry]:
     extensions = rectification.extension_requests.select_related("requested_by", "decided_by")
     escalations = rectification.escalations.select_related("created_by")
     history = rectification.history.select_related("history_user").order_by("history_date")
-    entries: list[TimelineEntry] = []
+    versions: list[tuple[object, object, list]] = []  # (record, previous record, changed fields)
     previous = None
     for record in history:
-        changes = []
+        fields = []
         if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                if change.field in {"version", "updated_at", "warn_from"}:
-                    continue
-                field = Rectification._meta.get_field(change.field)
-                changes.append(f"{field.verbose_name}：{_show(previous, field)} → {_show(record, field)}")
+            for change in record.diff_against(previous).changes:
+                if change.field not in {"version", "updated_at", "warn_from"}:
+                    fields.append(Rectification._meta.get_field(change.field))
+        versions.append((record, previous, fields))
+        previous = record
+    names = _related_names(versions)
+    entries: list[TimelineEntry] = []
+    for record, previous, fields in versions:
+        changes = [f"{f.verbose_name}：{_show(previous, f, names)} → {_show(record, f, names)}" for f in fields]
         entries.append(
             TimelineEntry(
                 at=record.history_date,
@@ -147,7 +150,6 @@ def rectification_timeline(rectification: Rectification) -> list[TimelineEntry]:
                 text="；".join(changes),
             )
         )
-        previous = record
     for update in progress:
         entries.append(
             TimelineEntry(
@@ -190,12 +192,30 @@ def rectification_timeline(rectification: Rectification) -> list[TimelineEntry]:
     return sorted(chain(entries), key=lambda e: e.at, reverse=True)
 
 
-def _show(record: object, field: object) -> str:
+def _related_names(versions: list[tuple[object, object, list]]) -> dict[tuple[type, object], str]:
+    """The names of the people and organisations the changes point to, one query per related model
+    (not one per change: a measure closed, reopened and closed again named its closer each time)."""
+    wanted: dict[type, set] = {}
+    for record, previous, fields in versions:
+        for field in fields:
+            if field.is_relation:
+                for version in (record, previous):
+                    value = getattr(version, field.attname, None)
+                    if value is not None:
+                        wanted.setdefault(field.related_model, set()).add(value)
+    return {
+        (model, pk): str(obj)
+        for model, pks in wanted.items()
+        for pk, obj in model._default_manager.in_bulk(pks).items()
+    }
+
+
+def _show(record: object, field: object, names: dict[tuple[type, object], str]) -> str:
     value = getattr(record, field.attname, None)
     if field.choices:
         return str(dict(field.choices).get(value, value or "—"))
     if field.is_relation:
-        return str(getattr(record, field.name, None) or "—")
+        return names.get((field.related_model, value), "—") if value is not None else "—"
     return str(value) if value not in (None, "") else "—"
 
 
