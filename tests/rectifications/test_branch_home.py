@@ -186,3 +186,14 @@ def test_closed_list_query_count_does_not_grow(world, client_for):
             assert client.get(f"{HOME}?show=closed").status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_org_life_card_sits_below_the_tabs_not_inside_a_link(world, client_for, a1_mix):
+    html = client_for(world.sam).get(HOME).content.decode()
+    tabs = html[html.index('<ul class="nav nav-pills') : html.index("</ul>", html.index('<ul class="nav nav-pills'))]
+    closed_tab = f'<a class="nav-link" href="{HOME}?show=closed">已销号'
+
+    assert closed_tab in tabs
+    assert "组织生活" not in tabs
+    assert "本月还需" in html[html.index(closed_tab) :]
+    assert "本月还需" not in client_for(world.sam).get(HOME, {"show": "closed"}).content.decode()
