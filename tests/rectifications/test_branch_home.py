@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from partyreview.accounts.models import Role
 from partyreview.common.dates import local_today
@@ -16,6 +17,7 @@ from partyreview.rectifications import services
 from partyreview.rectifications.models import Rectification, RectificationStatus
 from partyreview.rectifications.selectors import reporter_worklist
 from tests.factories import FindingFactory, RectificationFactory
+from tests.orglife.conftest import hold
 
 HOME = reverse("rectifications:my_branch")
 
@@ -160,7 +162,10 @@ def _queries(client) -> int:
     return len(ctx.captured_queries)
 
 
-def test_home_query_count_does_not_grow_with_the_number_of_measures(world, client_for, django_assert_num_queries):
+def test_home_query_count_does_not_grow_with_the_number_of_measures(
+    world, client_for, django_assert_num_queries, settings
+):
+    settings.CACHED_FIGURES_SECONDS = 0  # what counting costs; the cached card is tested below
     client = client_for(world.sam)
     _bulk_a1_measures(world, 10)
     small = _queries(client)
@@ -197,3 +202,26 @@ def test_the_org_life_card_sits_below_the_tabs_not_inside_a_link(world, client_f
     assert "组织生活" not in tabs
     assert "本月还需" in html[html.index(closed_tab) :]
     assert "本月还需" not in client_for(world.sam).get(HOME, {"show": "closed"}).content.decode()
+
+
+def test_the_org_life_card_is_counted_once_until_a_record_changes_it(world, client_for, a1_mix):
+    """The branch card checks the branch against the rules; it is kept in the cache (common.generations)
+    until an organisational-life record changes, so a reload skips its queries and a meeting recorded
+    since shows at once."""
+    world.a1.has_committee = True
+    world.a1.save()
+    client = client_for(world.sam)
+    first = _queries(client)
+    again = _queries(client)
+    before = _still_needed(client.get(HOME).content.decode())
+    hold(world.a1, world.sam, ["committee_meeting"], timezone.now() - datetime.timedelta(hours=1))
+    after = _still_needed(client.get(HOME).content.decode())
+
+    assert again == first - 6  # the six queries that check the branch against the rules
+    assert "支委会" in before
+    assert "支委会" not in after
+
+
+def _still_needed(html: str) -> str:
+    start = html.index("本月还需")
+    return html[start : html.index("</div>", start)]

@@ -6,8 +6,9 @@
 - ``{% orglife_summary_card %}`` on the leads' dashboard: branches by light in the viewer's scope.
 
 Each card is a fixed number of queries whatever the size of the tree. The summary checks every branch of
-the scope against the rules (0.6 s for a thousand branches), so it is kept in the cache until anything it
-counts changes (``common.generations``), keyed on the viewer's grants, the drill-down and today.
+the scope against the rules (0.6 s for a thousand branches), and the branch card is on the secretaries'
+home, the page requested most; both are kept in the cache until anything they count changes
+(``common.generations``), keyed on the viewer's grants, the branch or drill-down, and today.
 """
 
 from django import template
@@ -17,7 +18,13 @@ from partyreview.common.dates import local_today
 from partyreview.organizations.models import Organization
 from partyreview.organizations.scope_keys import grants_signature
 from partyreview.orglife import permissions as perms
-from partyreview.orglife.selectors import GENERATION, ComplianceSummary, compliance, compliance_summary
+from partyreview.orglife.selectors import (
+    GENERATION,
+    BranchCompliance,
+    ComplianceSummary,
+    compliance,
+    compliance_summary,
+)
 
 register = template.Library()
 
@@ -25,7 +32,13 @@ register = template.Library()
 @register.inclusion_tag("orglife/_compliance_branch.html", takes_context=True)
 def orglife_branch_card(context: template.Context, branch: Organization) -> dict:
     user = context["request"].user
-    rows = compliance(perms.branches_visible_to(user).filter(pk=branch.pk), local_today())
+    today = local_today()
+
+    def build() -> list[BranchCompliance]:
+        return compliance(perms.branches_visible_to(user).filter(pk=branch.pk), today)
+
+    key = generations.entry_key(GENERATION, ["branch", grants_signature(user), branch.pk, today])
+    rows = generations.remembered(key, build)
     return {"compliance": rows[0] if rows else None, "can_keep": perms.can_keep_records(user, branch)}
 
 
