@@ -20,6 +20,7 @@ goes ahead: nothing fails because of this cache.
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -37,11 +38,18 @@ def _key(topic: str) -> str:
     return f"generation:{topic}"
 
 
+def _start() -> int:
+    # A generation lost from the cache (evicted, flushed) starts again from the clock in microseconds, far
+    # above any value it reached by bumps before: an entry stored under an old generation is never current
+    # again.
+    return time.time_ns() // 1000
+
+
 def current(topic: str) -> int:
     value = cache.get(_key(topic))
     if value is None:
         # add, not set: two processes starting at once must not reset each other's count.
-        cache.add(_key(topic), 0, timeout=None)
+        cache.add(_key(topic), _start(), timeout=None)
         value = cache.get(_key(topic), 0)
     return int(value)
 
@@ -50,8 +58,8 @@ def _bump_now(topic: str) -> None:
     try:
         try:
             cache.incr(_key(topic))
-        except ValueError:  # not there yet (a fresh or emptied cache): any value retires the old entries
-            cache.add(_key(topic), 1, timeout=None)
+        except ValueError:  # not there (a fresh or emptied cache): a new start retires the old entries
+            cache.add(_key(topic), _start(), timeout=None)
     except Exception:  # a write never fails because the cache is down; its entries expire instead
         log.warning("缓存不可用，无法标记“%s”的数据变化", topic, exc_info=True)
 

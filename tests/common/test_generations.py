@@ -62,3 +62,17 @@ def test_the_bare_machine_cache_is_shared_by_its_processes(settings, tmp_path):
     assert other_process.get(key) == "counted"
     other_process.incr("generation:t")
     assert generations.entry_key("t", ["shared"]) != key
+
+
+def test_a_generation_lost_from_the_cache_never_returns_to_an_old_value():
+    """Evicted or flushed, the counter starts again above anything it was: entries stored under the old
+    values are never current again."""
+    from django.core.cache import cache
+
+    seen = {generations.current("lost")}
+    for _ in range(3):
+        generations.bump("lost")
+        seen.add(generations.current("lost"))
+    cache.delete("generation:lost")
+
+    assert generations.current("lost") > max(seen)
