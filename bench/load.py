@@ -12,6 +12,7 @@ import argparse
 import csv
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -25,6 +26,51 @@ OUT = ROOT / "var" / "bench"
 LOAD_DB = "partyreview_bench_load"
 # Logging in is not a page of the journeys: it hashes the password on purpose (PBKDF2), once per user.
 NOT_JOURNEY = {"登录", "登录页"}
+
+
+def _ticks(pid: int) -> tuple[int, int]:
+    """(own CPU, CPU of reaped children) of a process, in clock ticks (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds used so far by a process, its live descendants and the children it has reaped: the
+    gunicorn master and its workers, or the PostgreSQL postmaster and every backend it served."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            own, reaped = _ticks(pid)
+        except OSError:
+            continue
+        total += own + reaped
+        todo.extend(children.get(pid, []))
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def postmaster_pid() -> int | None:
+    """The bench's PostgreSQL (scripts/test-services.sh keeps its data in $PARTYREVIEW_VAR/pg)."""
+    if not os.environ.get("PARTYREVIEW_VAR"):
+        return None
+    pid_file = Path(os.environ["PARTYREVIEW_VAR"]) / "pg" / "postmaster.pid"
+    try:
+        return int(pid_file.read_text().split()[0])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def wait_until_up(url: str, timeout: float = 90) -> None:
@@ -119,6 +165,12 @@ def main() -> None:
             flush=True,
         )
         prefix = OUT / "locust"
+        postmaster = postmaster_pid()
+        cpu_before = {
+            "web": tree_cpu_seconds(gunicorn.pid),
+            "database": tree_cpu_seconds(postmaster) if postmaster else 0.0,
+            "load_generator": _children_cpu_seconds(),
+        }
         started = time.monotonic()
         subprocess.run(
             [
@@ -152,6 +204,16 @@ def main() -> None:
             check=True,
         )
         elapsed = time.monotonic() - started
+        cpu_after = {
+            "web": tree_cpu_seconds(gunicorn.pid),
+            "database": tree_cpu_seconds(postmaster) if postmaster else 0.0,
+            "load_generator": _children_cpu_seconds(),
+        }
+        # Where the machine's CPU went during the run: gunicorn, PostgreSQL, locust (the rest is idle
+        # or other processes). The load test and the server share the machine, so this says how close
+        # to saturation the run was.
+        cpu = {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_before}
+        cpu["available"] = round((os.cpu_count() or 1) * elapsed, 1)
     finally:
         gunicorn.send_signal(signal.SIGTERM)
         try:
@@ -174,6 +236,7 @@ def main() -> None:
         "workers": args.workers,
         "think": args.think,
         "spawn_rate": args.spawn_rate,
+        "cpu_seconds": cpu,
         "requests": aggregated["requests"],
         "failures": aggregated["failures"],
         "rps": aggregated["rps"],

@@ -122,6 +122,16 @@ def render(results: dict) -> str:
             f"p95 {_ms(steady.get('p95_ms'))}, p99 {_ms(steady.get('p99_ms'))}. "
             f"Target no errors and p95 < 300 ms: {_verdict(ok)}.",
             "",
+        ]
+        cpu = load.get("cpu_seconds")
+        if cpu:
+            lines += [
+                f"CPU during the run: gunicorn {cpu['web']:,.0f} s, PostgreSQL {cpu['database']:,.0f} s, "
+                f"locust {cpu['load_generator']:,.0f} s, of {cpu['available']:,.0f} CPU-seconds the machine had "
+                f"({(cpu['web'] + cpu['database'] + cpu['load_generator']) / cpu['available']:.0%} busy).",
+                "",
+            ]
+        lines += [
             "| page | requests | errors | p50 | p95 | p99 | max |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
