@@ -20,8 +20,10 @@ def queries() -> dict[str, tuple[str, object]]:
     from partyreview.common.dates import local_today
     from partyreview.dashboards.selectors import recurring_q
     from partyreview.inspections.models import Finding
+    from partyreview.inspections.permissions import findings_visible_to
     from partyreview.organizations.models import Organization
     from partyreview.rectifications.models import Rectification
+    from partyreview.rectifications.permissions import rectifications_visible_to
 
     today = local_today()
 
@@ -31,6 +33,8 @@ def queries() -> dict[str, tuple[str, object]]:
     general = Organization.objects.get(code="SC-G001")
     branch = Organization.objects.get(code="SC-G001-B01")
     member = User.objects.get(username="sc-b0001-m1")
+    general_staff = User.objects.get(username="sc-g001-staff")
+    committee_staff = User.objects.get(username="sc-staff1")
     finding = Finding.objects.filter(organization=branch).order_by("-found_on").first()
     return {
         "subtree": (
@@ -54,6 +58,24 @@ def queries() -> dict[str, tuple[str, object]]:
         "most_overdue": (
             "rect_open_due_idx (due_date, id) of open measures: the workbench's and register's most overdue first",
             Rectification.objects.filter(path_q(general)).overdue(today).order_by("due_date", "id").values("pk")[:8],
+        ),
+        "overdue_count": (
+            "rect_open_due_idx INCLUDE (responsible_org, assignee, finding): a scope's overdue measures counted "
+            "(the register's COUNT) without visiting the table",
+            rectifications_visible_to(general_staff).overdue(today).values("pk"),
+        ),
+        "review_queue": (
+            "rect_submitted_idx (submitted_at, id) of submitted measures: 待我审核, longest waiting first",
+            rectifications_visible_to(committee_staff)
+            .filter(status="submitted")
+            .order_by("submitted_at", "id")
+            .values("pk")[:30],
+        ),
+        "problem_list_order": (
+            "inspection_start_idx (-start_date, id): the problem list, newest inspection first",
+            findings_visible_to(committee_staff)
+            .order_by("-inspection__start_date", "inspection_id", "sequence")
+            .values("pk")[:50],
         ),
         "recurring": (
             "finding_org_category_idx (organization, category): 反复出现, the same category found here before",
