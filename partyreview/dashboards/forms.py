@@ -5,6 +5,7 @@ from django import forms
 from partyreview.accounts.models import User
 from partyreview.common.widgets import FastSelect
 from partyreview.dashboards.selectors import DashboardFilter, dashboard_focus_choices, dashboard_inspections
+from partyreview.inspections.forms import InspectionChoiceField
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
@@ -17,12 +18,12 @@ class DashboardFilterForm(forms.Form):
         empty_label="全部",
         widget=FastSelect(attrs={"class": "form-select"}),
     )
-    inspection = forms.ModelChoiceField(
+    # Years of inspections: options from two columns, written in Python, as on the lists' filters.
+    inspection = InspectionChoiceField(
         label="检查",
         queryset=None,
         required=False,
         empty_label="全部检查",
-        # Years of inspections: options written in Python (docs/performance.md).
         widget=FastSelect(attrs={"class": "form-select"}),
     )
     date_from = forms.DateField(label="从", required=False, widget=DATE)
@@ -30,9 +31,7 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["inspection"].queryset = (
-            dashboard_inspections(user).only("id", "title").order_by("-start_date", "-id")
-        )
+        self.fields["inspection"].queryset = dashboard_inspections(user).order_by("-start_date", "-id")
         # Outside the viewer's scope an organisation is not a choice: the filter is ignored, nothing shown.
         self.fields["organization"].queryset = dashboard_focus_choices(user).order_by("path")
 

@@ -62,9 +62,8 @@ def _organizations(request: HttpRequest | None) -> QuerySet[Organization]:
 def _inspections(request: HttpRequest | None) -> QuerySet[Inspection]:
     if request is None:
         return Inspection.objects.all()
-    # A filter offers years of inspections: their titles only (model instances of every field were a
-    # tenth of a list page at committee scale, docs/performance.md).
-    return inspections_visible_to(request.user).only("id", "title")
+    # The options are read as (id, title) rows (InspectionChoiceField), not as model instances.
+    return inspections_visible_to(request.user)
 
 
 def _categories(request: HttpRequest | None) -> QuerySet[Category]:
