@@ -77,15 +77,11 @@ def finding_is_closed(finding: Finding) -> bool:
 
 
 def rectifications_for_list(qs: QuerySet[Rectification], today: datetime.date | None = None) -> QuerySet[Rectification]:
-    """Everything a list row shows, in one query: related names and the light."""
-    return qs.select_related(
-        "finding__inspection",
-        "finding__category",
-        "finding__organization",
-        "responsible_org",
-        "assignee",
-        "responsible_leader",
-    ).with_light(today)
+    """Everything a list row shows: related names and the light in one query, the people in a second
+    (``with_people``). The finding's organisation is left to the pages of one measure, which add it."""
+    return (
+        qs.select_related("finding__inspection", "finding__category", "responsible_org").with_people().with_light(today)
+    )
 
 
 def organization_lights(
@@ -252,7 +248,7 @@ def rectifications_awaiting_review(user: User) -> QuerySet[Rectification]:
     qs = Rectification.objects.filter(
         scope_q(user, field="responsible_org", roles={Role.STAFF}), status=RectificationStatus.SUBMITTED
     )
-    return rectifications_for_list(qs).select_related("submitted_by").order_by("submitted_at", "id")
+    return rectifications_for_list(qs).order_by("submitted_at", "id")
 
 
 def extensions_awaiting_decision(user: User) -> QuerySet[ExtensionRequest]:
@@ -262,13 +258,8 @@ def extensions_awaiting_decision(user: User) -> QuerySet[ExtensionRequest]:
             scope_q(user, field="rectification__responsible_org", roles={Role.STAFF}),
             status=ExtensionStatus.PENDING,
         )
-        .select_related(
-            "rectification__finding__inspection",
-            "rectification__finding__organization",
-            "rectification__responsible_org",
-            "rectification__assignee",
-            "requested_by",
-        )
+        # What the lists name, no more: each join multiplies the plans PostgreSQL weighs (with_people).
+        .select_related("rectification__responsible_org", "requested_by")
         .order_by("requested_at", "id")
     )
 

@@ -171,12 +171,13 @@ def test_home_query_count_does_not_grow_with_the_number_of_measures(
     small = _queries(client)
     _bulk_a1_measures(world, 200)
     # Request: session, user, grants, unread count, and the session saved again (three statements).
-    # The page: the two counts, the branch names, the measures with everything a card shows; the branch's
-    # organisational-life card (rule settings, meetings, dues, terms, suggestions, record permission).
-    with django_assert_num_queries(16):
+    # The page: the two counts, the branch names, the measures with everything a card shows and their
+    # people; the branch's organisational-life card (rule settings, meetings, dues, terms, suggestions,
+    # record permission).
+    with django_assert_num_queries(17):
         response = client.get(HOME)
     assert response.content.decode().count("list-group-item branch-card") == 210
-    assert small == 16
+    assert small == 17
 
 
 def test_closed_list_query_count_does_not_grow(world, client_for):

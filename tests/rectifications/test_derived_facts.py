@@ -150,10 +150,12 @@ def test_lights_for_lists_and_branches_cost_the_same_queries_for_10_and_1000_row
     world, django_assert_num_queries, size
 ):
     _bulk(world, size)
-    with django_assert_num_queries(1):
+    # The rows with their names, then their people in one query by id.
+    with django_assert_num_queries(2):
         rows = list(rectifications_for_list(Rectification.objects.all()))
         assert len(rows) == size
         assert {r.finding.category.name for r in rows}  # related rows came in the same query
+        assert {r.assignee.username for r in rows} == {world.mike.username}
         assert all(r.light in Light.values for r in rows)
     with django_assert_num_queries(1):
         assert len(list(organization_lights(Organization.objects.all()))) == 6

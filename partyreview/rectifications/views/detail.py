@@ -13,8 +13,7 @@ from partyreview.rectifications.selectors import rectification_timeline, rectifi
 @login_required
 def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rectification = get_object_or_404(
-        # The closer is named on the page of a closed measure.
-        rectifications_for_list(perms.rectifications_visible_to(request.user)).select_related("closed_by"),
+        rectifications_for_list(perms.rectifications_visible_to(request.user)).select_related("finding__organization"),
         pk=pk,
     )
     user = request.user
