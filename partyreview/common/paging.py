@@ -2,8 +2,27 @@
 
 from collections.abc import Callable
 
-from django.core.paginator import Page, Paginator
+from django.core import paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+
+class Paginator(paginator.Paginator):
+    """Django's, with the total counted by ``count`` when given (a cached count, say) rather than by
+    ``object_list.count()``."""
+
+    def __init__(
+        self, object_list: QuerySet, per_page: int, *, count: Callable[[QuerySet], int] | None = None, **kwargs
+    ) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.counter = count
+
+    @cached_property
+    def count(self) -> int:
+        if self.counter is None:
+            return super().count
+        return self.counter(self.object_list)
 
 
 class IdsFirstPaginator(Paginator):
@@ -18,8 +37,15 @@ class IdsFirstPaginator(Paginator):
     queries agree on the rows of a page.
     """
 
-    def __init__(self, object_list: QuerySet, per_page: int, *, rows: Callable[[QuerySet], QuerySet]) -> None:
-        super().__init__(object_list, per_page)
+    def __init__(
+        self,
+        object_list: QuerySet,
+        per_page: int,
+        *,
+        rows: Callable[[QuerySet], QuerySet],
+        count: Callable[[QuerySet], int] | None = None,
+    ) -> None:
+        super().__init__(object_list, per_page, count=count)
         self.rows = rows
 
     def page(self, number: int | str) -> Page:

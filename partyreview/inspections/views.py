@@ -10,11 +10,11 @@ are the top of the stack; the layers below keep the one-way order (docs/decision
 """
 
 import datetime
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 from partyreview.accounts.models import Role, User
 from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused
+from partyreview.common.paging import Paginator
 from partyreview.inspections import services
 from partyreview.inspections.filters import InspectionFilter
 from partyreview.inspections.forms import FindingArchiveForm, FindingForm, FindingUpdateForm, InspectionForm
@@ -44,6 +45,7 @@ from partyreview.inspections.selectors import (
 from partyreview.office.permissions import can_read_inspection_report
 from partyreview.organizations.permissions import is_admin, organizations_visible_to, roles_of
 from partyreview.organizations.selectors import assignable_users, leaders_for
+from partyreview.rectifications import counts
 from partyreview.rectifications import services as rectification_services
 from partyreview.rectifications.filters import FindingFilter
 from partyreview.rectifications.forms.staff import MeasureForm, MeasureFormSet
@@ -70,8 +72,8 @@ def _require_staff(user: User) -> None:
         raise PermissionDenied("只有党务工作人员可以进行此操作。")
 
 
-def _page(request: HttpRequest, qs: object, size: int = PAGE_SIZE) -> object:
-    return Paginator(qs, size).get_page(request.GET.get("page"))
+def _page(request: HttpRequest, qs: object, size: int = PAGE_SIZE, count: Callable | None = None) -> object:
+    return Paginator(qs, size, count=count).get_page(request.GET.get("page"))
 
 
 # ---- the workbench -----------------------------------------------------------------------------------
@@ -93,12 +95,13 @@ def workbench(request: HttpRequest) -> HttpResponse:
     context = {
         "today": today,
         "review": review[:WORKBENCH_ROWS],
-        "review_count": review.count(),
+        # The counts from the shared cache until a record changes (counts.py).
+        "review_count": counts.count(review),
         "extensions": extensions[:WORKBENCH_ROWS],
-        "extension_count": extensions.count(),
+        "extension_count": counts.count(extensions),
         "overdue": overdue[:WORKBENCH_ROWS],
-        "overdue_count": overdue.count(),
-        "due_soon_count": due_soon.count(),
+        "overdue_count": counts.count(overdue),
+        "due_soon_count": counts.count(due_soon),
         "reports": reports[:WORKBENCH_ROWS],
         "report_window": REPORT_DUE_WINDOW_DAYS,
         "recent_inspections": inspections_for_list(
@@ -294,7 +297,11 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inspections/finding_list.html",
-        {"filter": filterset, "page": _page(request, filterset.qs), "status_labels": FindingStatus.LABELS},
+        {
+            "filter": filterset,
+            "page": _page(request, filterset.qs, count=counts.count),  # the total cached (counts.py)
+            "status_labels": FindingStatus.LABELS,
+        },
     )
 
 

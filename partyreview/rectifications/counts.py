@@ -1,0 +1,33 @@
+"""How many findings or measures a list's filter matches, from the shared cache until one of them changes.
+
+A list shows "共 N 项" and its pages from a ``COUNT(*)`` over everything the filter matches: at committee
+scale 45,000 open findings (90 ms, in three processes at once) or 55,000 overdue measures (25 ms) on every
+page of every list, for a number that changes only when a record does (docs/performance.md). The count is
+kept under the "records" generation (``common.generations``), keyed on the query's SQL and parameters:
+they hold the viewer's scope, the filters and today, so two queries share a count only when they would
+count the same rows. Every save or delete of a model below retires all counts; the rows of a page are
+always read afresh.
+"""
+
+from django.db.models import QuerySet
+
+from partyreview.common import generations
+
+TOPIC = "records"
+# What list filters count or filter by (a measure's extension requests: the workbench's count of them).
+COUNTED_MODELS = (
+    "inspections.Category",
+    "inspections.Inspection",
+    "inspections.Finding",
+    "organizations.Organization",
+    "rectifications.Rectification",
+    "rectifications.ExtensionRequest",
+)
+
+
+def count(qs: QuerySet) -> int:
+    """``qs.count()``, from the cache when nothing it counts has changed since it was last counted."""
+    # Keyed on the rows' ids alone: the same WHERE, without compiling the joins and columns of a list row.
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    key = generations.entry_key(TOPIC, ["count", qs.model._meta.label, sql, *params])
+    return generations.remembered(key, qs.count)
