@@ -708,6 +708,8 @@ class Dashboard:
     # under this key (None: not cached).
     computed_at: datetime.datetime = field(default_factory=timezone.now)
     cache_key: str | None = None
+    # False for the cached summary a reload reads (dashboards/cache.py): the lists above are left empty.
+    has_lists: bool = True
 
     @property
     def table_rows(self) -> list[Organization] | list[GroupRow]:

@@ -6,6 +6,7 @@ scopes never share figures; a new day counts afresh; a cache that is down never 
 """
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -16,7 +17,7 @@ from django.urls import reverse
 
 from partyreview.accounts.models import Role
 from partyreview.common import generations
-from partyreview.dashboards.cache import TOPIC, dashboard_figures
+from partyreview.dashboards.cache import TOPIC, dashboard_figures, dashboard_summary
 from partyreview.dashboards.selectors import DashboardFilter
 from partyreview.organizations.models import Membership
 from partyreview.rectifications import services
@@ -44,6 +45,11 @@ def _load(client) -> tuple[str, int]:
     return response.content.decode(), len(queries)
 
 
+def _without_token(html: str) -> str:
+    """The page with its CSRF token (new at every render) taken out."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
 def _file_finding(dataset: Dataset) -> None:
     w = dataset.world
     services.finding_file(
@@ -66,6 +72,41 @@ def test_a_reload_is_served_from_the_cache(dataset: Dataset, client_for):
     assert cached == CACHED_QUERIES
     assert 'data-figure="findings">7<' in again
     assert 'data-figure="overdue">3<' in again
+
+
+def test_a_reload_reads_the_summary_without_the_tables_rows(dataset: Dataset, client_for):
+    w = dataset.world
+    client = client_for(w.leo)
+    first, _ = _load(client)
+    full = dashboard_figures(w.leo, DashboardFilter())
+    cache.delete(full.cache_key)  # the rows are not read by a reload: losing them costs nothing
+
+    again, queries = _load(client)
+    summary = dashboard_summary(w.leo, DashboardFilter())
+
+    assert queries == CACHED_QUERIES
+    assert _without_token(again) == _without_token(first)
+    assert not summary.has_lists and summary.branches == [] and summary.heat_rows == []
+    assert summary.headline == full.headline and summary.cache_key == full.cache_key
+
+
+def test_a_part_missing_from_the_cache_is_drawn_from_the_rows(dataset: Dataset, client_for):
+    w = dataset.world
+    client = client_for(w.leo)
+    first, _ = _load(client)
+    key = dashboard_figures(w.leo, DashboardFilter()).cache_key
+    cache.delete(f"{key}:branches")
+    cache.delete(f"{key}:charts-script")
+
+    again, queries = _load(client)
+
+    assert _without_token(again) == _without_token(first)
+    assert w.a1.name in again
+    assert queries == CACHED_QUERIES  # the rows came from the cache too
+    cache.delete(f"{key}:branches")
+    cache.delete(key)
+    recounted, _ = _load(client)
+    assert _without_token(recounted) == _without_token(first)
 
 
 def test_the_page_says_when_its_figures_were_counted(dataset: Dataset, client_for):

@@ -42,8 +42,16 @@ class FiguresPart(template.Node):
 
     def render(self, context: template.Context) -> SafeString:
         # Only ``dash`` and ``f`` may be used inside: the HTML is shared by everyone with the same key.
-        # A rendered template is a SafeString, and stays one through the cache's pickling.
-        return dashboard_part(context["dash"], self.name, lambda: self.nodelist.render(context))
+        # A rendered template is a SafeString, and stays one through the cache's pickling. Drawn, it needs
+        # the tables' rows, which the summary a reload reads leaves out (``dash_with_lists``, the view's).
+        def draw() -> SafeString:
+            dashboard = context["dash"]
+            if not dashboard.has_lists:
+                dashboard = context["dash_with_lists"]()
+            with context.push(dash=dashboard):
+                return self.nodelist.render(context)
+
+        return dashboard_part(context["dash"], self.name, draw)
 
 
 @register.tag
