@@ -1,4 +1,4 @@
-"""Template helpers shared by every app: lights and day counts."""
+"""Template helpers shared by every app: lights, a measure's status badge and day counts."""
 
 from django import template
 from django.utils.html import format_html
@@ -14,6 +14,28 @@ def light(value: int | None) -> str:
     label = LIGHT_LABELS.get(value, "绿灯")
     return format_html(
         '<span class="light light-{}" title="{}" role="img" aria-label="{}"></span>', value, label, label
+    )
+
+
+# A measure's status as a badge colour (RectificationStatus values); pending and anything new: grey.
+STATUS_BADGES = {
+    "closed": "text-bg-success",
+    "submitted": "text-bg-primary",
+    "returned": "text-bg-warning",
+    "in_progress": "text-bg-info",
+}
+
+
+@register.simple_tag
+def status_badge(rectification: object) -> str:
+    """A measure's status as a badge. A tag, not an included template: lists draw one per row, and an
+    include cost a tenth of a millisecond each (80 cards on a branch secretary's home)."""
+    status = rectification.status
+    return format_html(
+        '<span class="badge status-badge {}" data-status="{}">{}</span>',
+        STATUS_BADGES.get(status, "text-bg-secondary"),
+        status,
+        rectification.get_status_display(),
     )
 
 
