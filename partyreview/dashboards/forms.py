@@ -5,13 +5,14 @@ from django import forms
 from partyreview.accounts.models import User
 from partyreview.common.widgets import FastSelect
 from partyreview.dashboards.selectors import DashboardFilter, dashboard_focus_choices, dashboard_inspections
-from partyreview.inspections.forms import InspectionChoiceField
+from partyreview.inspections.forms import InspectionChoiceField, OrganizationChoiceField
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
 class DashboardFilterForm(forms.Form):
-    organization = forms.ModelChoiceField(
+    # A committee's thousand organisations, indented by depth as on the lists' filters, options cached.
+    organization = OrganizationChoiceField(
         label="党组织",
         queryset=None,
         required=False,

@@ -14,6 +14,7 @@ from partyreview.common.dates import local_today
 from partyreview.common.widgets import FastSelect, ValuesChoiceIterator
 from partyreview.inspections.models import Category, Finding, Inspection
 from partyreview.organizations.models import Organization
+from partyreview.rectifications import counts
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,6 +27,7 @@ class OrganizationChoiceField(forms.ModelChoiceField):
     widget = FastSelect
     iterator = ValuesChoiceIterator
     label_fields = ("depth", "name")
+    options_topic = counts.TOPIC  # the options kept in the shared cache until a record changes
 
     def label_from_instance(self, obj: Organization) -> str:
         return self.label_from_values(obj.depth, obj.name)
@@ -41,6 +43,7 @@ class InspectionChoiceField(forms.ModelChoiceField):
     widget = FastSelect
     iterator = ValuesChoiceIterator
     label_fields = ("title",)
+    options_topic = counts.TOPIC
 
     @staticmethod
     def label_from_values(title: str) -> str:

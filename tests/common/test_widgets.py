@@ -72,3 +72,40 @@ def test_choices_read_as_values_render_as_the_instances_do(value):
     assert fast == from_instances.widget.render("org", selected)
     assert len(queries) == 1
     assert fast.count("<option") == 5 and "\u3000支部0" in fast and "<i>" not in fast
+
+
+@pytest.mark.django_db
+def test_a_fields_options_are_kept_until_a_record_changes():
+    parent = OrganizationFactory(name="党委")
+    first, second = (OrganizationFactory(name=f"支部{i}", parent=parent) for i in range(2))
+    field = OrganizationChoiceField(queryset=Organization.objects.order_by("path"), empty_label="全部")
+    uncached = InstanceLabels(queryset=Organization.objects.order_by("path"), empty_label="全部")
+    field.widget.render("org", None)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = field.widget.render("org", second.pk)
+    assert len(queries) == 0
+    # The selection is marked on the kept options, as a fresh render marks it.
+    assert html == uncached.widget.render("org", second.pk)
+    assert html.count(" selected") == 1 and f'value="{second.pk}" selected' in html
+
+    first.name = "支部（更名）"
+    first.save()
+    assert "\u3000支部（更名）" in field.widget.render("org", None)
+
+
+@pytest.mark.django_db
+def test_two_querysets_never_share_options(settings):
+    parent = OrganizationFactory(name="党委")
+    child = OrganizationFactory(name="支部", parent=parent)
+    everything = OrganizationChoiceField(queryset=Organization.objects.order_by("path"))
+    one = OrganizationChoiceField(queryset=Organization.objects.filter(pk=child.pk))
+
+    assert "党委" in everything.widget.render("org", None)
+    assert "党委" not in one.widget.render("org", None)
+
+    settings.CACHED_FIGURES_SECONDS = 0
+    with CaptureQueriesContext(connection) as queries:
+        one.widget.render("org", None)
+        one.widget.render("org", None)
+    assert len(queries) == 2

@@ -28,10 +28,10 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 INDEX = reverse("dashboards:index")
-# A reload with the figures and the organisational-life card cached: session, user, memberships; the recent
-# escalations; the navigation's unread count, the filter's organisations and inspections; saving the
-# session (savepoint, update, release).
-CACHED_QUERIES = 10
+# A reload with the figures, the organisational-life card and the filter's menus cached: session, user,
+# memberships; the recent escalations; the navigation's unread count; saving the session (savepoint,
+# update, release).
+CACHED_QUERIES = 8
 # The organisational-life card when counted (branches, rule settings, meetings, members, dues, terms,
 # breaches): cached on its own, it stays cached when only the dashboard's figures change.
 ORGLIFE_CARD_QUERIES = 7
