@@ -7,7 +7,8 @@ is the server's alone (middleware, views, queries, templates), without a network
 - each page: one warm-up request, then the median and the fastest of ``--runs`` requests, and the number
   of queries of one more request (CaptureQueriesContext), with nothing taken from the cache
   (``CACHED_FIGURES_SECONDS=0``: what counting costs); the dashboards also reloaded with their figures
-  cached, as a lead meets them between two changes (common/generations.py);
+  cached, as a lead meets them between two changes (common/generations.py), and the register, the
+  problem list and the workbench with their totals and menus cached (rectifications/counts.py);
 - the committee dashboard also against bench/raw_sql.py, the same figures in hand-written SQL;
 - the register export in a process of its own for its peak memory (bench/jobs.py);
 - the reminder sweep (``manage.py send_reminders``, twice) and the Excel import on a throw-away clone.
@@ -187,6 +188,24 @@ def page_benchmarks(runs: int) -> list[dict]:
         pages.measure("workbench", "工作台（党务工作人员）", COMMITTEE_STAFF, reverse("inspections:workbench")),
         pages.measure(
             "review_queue", "待我审核（党务工作人员）", COMMITTEE_STAFF, reverse("rectifications:review_queue")
+        ),
+        # The lists as everyone after the first viewer meets them: totals and menus from the cache.
+        pages.measure(
+            "cached_list_page_1", "整改台账：逾期筛选，第 1 页（总数来自缓存）", COMMITTEE_STAFF, overdue, cached=True
+        ),
+        pages.measure(
+            "cached_finding_list",
+            "问题清单：整改中，第 1 页（总数来自缓存）",
+            COMMITTEE_STAFF,
+            f"{reverse('inspections:finding_list')}?status=open",
+            cached=True,
+        ),
+        pages.measure(
+            "cached_workbench",
+            "工作台（计数来自缓存）",
+            COMMITTEE_STAFF,
+            reverse("inspections:workbench"),
+            cached=True,
         ),
     ]
 
