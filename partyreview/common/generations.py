@@ -26,8 +26,9 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.db.models.signals import post_delete, post_save
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,16 @@ def entry_key(topic: str, parts: Iterable[object]) -> str | None:
     except Exception:  # the page never fails because of its cache
         log.warning("缓存不可用，直接统计“%s”", topic, exc_info=True)
         return None
+
+
+def query_parts(qs: QuerySet) -> list[object] | None:
+    """A queryset's SQL and parameters, as parts of an entry key; None when Django knows without asking the
+    database that it matches nothing (an empty scope or ``pk__in=[]``: it cannot be written as SQL)."""
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return [sql, *params]
 
 
 def remembered(key: str | None, build: Callable[[], T]) -> T:

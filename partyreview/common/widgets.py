@@ -57,8 +57,10 @@ class FastSelect(forms.Select):
         topic = getattr(field, "options_topic", None)
         if topic is None:
             return None
-        sql, params = self.choices.queryset.query.sql_with_params()
-        return generations.entry_key(topic, ["options", type(field).__qualname__, field.empty_label, sql, *params])
+        query = generations.query_parts(self.choices.queryset)
+        if query is None:  # no options to keep: nothing is asked of the database either
+            return None
+        return generations.entry_key(topic, ["options", type(field).__qualname__, field.empty_label, *query])
 
 
 class ValuesChoiceIterator(ModelChoiceIterator):

@@ -29,6 +29,7 @@ COUNTED_MODELS = (
 def count(qs: QuerySet) -> int:
     """``qs.count()``, from the cache when nothing it counts has changed since it was last counted."""
     # Keyed on the rows' ids alone: the same WHERE, without compiling the joins and columns of a list row.
-    sql, params = qs.order_by().values("pk").query.sql_with_params()
-    key = generations.entry_key(TOPIC, ["count", qs.model._meta.label, sql, *params])
-    return generations.remembered(key, qs.count)
+    query = generations.query_parts(qs.order_by().values("pk"))
+    if query is None:
+        return 0  # matches nothing, as qs.count() would say without a query
+    return generations.remembered(generations.entry_key(TOPIC, ["count", qs.model._meta.label, *query]), qs.count)

@@ -109,3 +109,14 @@ def test_two_querysets_never_share_options(settings):
         one.widget.render("org", None)
         one.widget.render("org", None)
     assert len(queries) == 2
+
+
+@pytest.mark.django_db
+def test_a_field_with_nothing_to_offer_asks_nothing():
+    field = OrganizationChoiceField(queryset=Organization.objects.none(), empty_label="全部")
+
+    with CaptureQueriesContext(connection) as queries:
+        html = field.widget.render("org", None)
+
+    assert len(queries) == 0
+    assert OPTION.findall(html) == [("", " selected", "全部")]  # as forms.Select marks an empty value
