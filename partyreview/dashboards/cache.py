@@ -25,18 +25,14 @@ from partyreview.common.dates import local_today
 from partyreview.dashboards.permissions import DASHBOARD_ROLES
 from partyreview.dashboards.selectors import Dashboard, DashboardFilter, dashboard_build, recent_escalations
 from partyreview.organizations.scope_keys import grants_signature
+from partyreview.rectifications.counts import RECORD_MODELS
 
 T = TypeVar("T")
 
 TOPIC = "dashboard"
-# What the cached figures are counted from or named by (a measure's light lives on it: ``warn_from``).
-COUNTED_MODELS = (
-    "inspections.Category",
-    "inspections.Inspection",
-    "inspections.Finding",
-    "organizations.Organization",
-    "rectifications.Rectification",
-)
+# What the cached figures are counted from or named by: the records the lists count, without the
+# extension requests (an approved one moves a measure's deadline, which is a save of the measure).
+COUNTED_MODELS = RECORD_MODELS
 
 
 # The rows of the page's tables and of the export: every organisation, heat-map row, recurrence, inspection.

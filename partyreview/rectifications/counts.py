@@ -15,15 +15,17 @@ from django.db.models import QuerySet
 from partyreview.common import generations
 
 TOPIC = "records"
-# What list filters count or filter by (a measure's extension requests: the workbench's count of them).
-COUNTED_MODELS = (
+# Findings and measures with what files, names and scopes them: what every count of them reads (the
+# dashboard's figures too, dashboards/cache.py; a measure's light lives on it: ``warn_from``).
+RECORD_MODELS = (
     "inspections.Category",
     "inspections.Inspection",
     "inspections.Finding",
     "organizations.Organization",
     "rectifications.Rectification",
-    "rectifications.ExtensionRequest",
 )
+# What list filters count or filter by (a measure's extension requests: the workbench's count of them).
+COUNTED_MODELS = (*RECORD_MODELS, "rectifications.ExtensionRequest")
 
 
 def count(qs: QuerySet) -> int:
