@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "partyreview.organizations",
     "partyreview.inspections",
     "partyreview.rectifications",
+    "partyreview.intake",
     "partyreview.orglife",
     "partyreview.reminders",
     "partyreview.office",
