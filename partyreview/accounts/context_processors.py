@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 
 from partyreview.accounts.models import Role
-from partyreview.organizations.permissions import is_admin, roles_of
+from partyreview.organizations.permissions import is_admin, is_staff, roles_of
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -13,7 +13,7 @@ def navigation(request: HttpRequest) -> dict:
     roles = roles_of(user)
     return {
         "nav_roles": roles,
-        "nav_is_staff": Role.STAFF in roles or is_admin(user),
+        "nav_is_staff": is_staff(user),
         "nav_is_leader": Role.LEADER in roles or Role.STAFF in roles or is_admin(user),
         "nav_is_secretary": Role.SECRETARY in roles or Role.MEMBER in roles,
         "nav_is_admin": is_admin(user),

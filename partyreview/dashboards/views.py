@@ -12,10 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import json_script
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from partyreview.common.errors import ActionRefused
+from partyreview.common.redirects import next_url
 from partyreview.dashboards.cache import dashboard_figures, dashboard_part, dashboard_summary
 from partyreview.dashboards.charts import dashboard_chart_data
 from partyreview.dashboards.export import dashboard_workbook
@@ -106,9 +106,7 @@ def escalation_create_for_organization(request: HttpRequest, pk: int) -> HttpRes
     organization = get_object_or_404(Organization.objects.filter(dashboard_scope_q(request.user, field="")), pk=pk)
     if not rect_perms.can_escalate_organization(request.user, organization):
         raise Http404
-    back = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""
+    back = next_url(request)
     form = EscalationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

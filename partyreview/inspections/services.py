@@ -4,9 +4,10 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 
 from partyreview.accounts.models import User
+from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused, StaleEdit
 from partyreview.inspections.models import Category, Finding, FindingSource, Inspection
 from partyreview.inspections.permissions import can_create_inspection, can_manage_finding, can_manage_inspection
@@ -28,6 +29,20 @@ def default_report_due_date(feedback_date: datetime.date | None) -> datetime.dat
     raise AssertionError("unreachable")
 
 
+def _check_inspection(inspection: Inspection, inspected: Iterable[Organization]) -> None:
+    """The rules of an inspection's dates and scope; the form shows the same refusals beside its fields."""
+    start, end, feedback = inspection.start_date, inspection.end_date, inspection.feedback_date
+    if start and end and end < start:
+        raise ActionRefused("结束日期不能早于开始日期。")
+    if start and feedback and feedback < start:
+        raise ActionRefused("反馈日期不能早于开始日期。")
+    if feedback and inspection.report_due_date and inspection.report_due_date < feedback:
+        raise ActionRefused("整改报告期限不能早于反馈日期。")
+    outside = [org.name for org in inspected if not org.is_within(inspection.inspecting_org)]
+    if outside:
+        raise ActionRefused(f"被检查党组织“{'、'.join(outside)}”不在“{inspection.inspecting_org}”的范围内。")
+
+
 def inspection_create(
     *,
     actor: User,
@@ -45,9 +60,6 @@ def inspection_create(
     if not can_create_inspection(actor, inspecting_org):
         raise ActionRefused("您无权以该党组织名义创建检查。")
     inspected = list(inspected_orgs)
-    for org in inspected:
-        if not org.is_within(inspecting_org):
-            raise ActionRefused(f"被检查党组织“{org}”不在“{inspecting_org}”的范围内。")
     with transaction.atomic():
         inspection = Inspection(
             title=title,
@@ -60,6 +72,7 @@ def inspection_create(
             notes=notes,
             created_by=actor,
         )
+        _check_inspection(inspection, inspected)
         inspection._history_user = actor
         inspection._change_reason = "创建检查"
         inspection.save()
@@ -79,6 +92,7 @@ def inspection_update(
             setattr(inspection, name, value)
         if "feedback_date" in fields and "report_due_date" not in fields:
             inspection.report_due_date = default_report_due_date(inspection.feedback_date)
+        _check_inspection(inspection, inspected if inspected is not None else inspection.inspected_orgs.all())
         inspection._history_user = actor
         inspection._change_reason = "修改检查"
         inspection.save()
@@ -116,6 +130,7 @@ def finding_create(
         raise ActionRefused(f"党组织“{organization}”不在本次检查的范围内。")
     if not description.strip():
         raise ActionRefused("问题描述不能为空。")
+    _check_found_on(found_on)
     with transaction.atomic():
         if sequence is None:
             sequence = _next_sequence(inspection)
@@ -144,6 +159,31 @@ def finding_create(
     return finding
 
 
+def _check_found_on(found_on: datetime.date) -> None:
+    if found_on > local_today():
+        raise ActionRefused("发现日期不能晚于今天。")
+
+
+def _check_finding_against_measures(finding: Finding) -> None:
+    """A finding's measures stay within its organisation and no measure is due before it was found. Read
+    through the reverse relation: this app does not import the rectifications below which it stands."""
+    measures = finding.rectifications.all()
+    outside = sorted(
+        {
+            name
+            for path, name in measures.values_list("responsible_org__path", "responsible_org__name")
+            if not path.startswith(finding.organization.path)
+        }
+    )
+    if outside:
+        raise ActionRefused(
+            f"该问题的整改措施由“{'、'.join(outside)}”负责，不在“{finding.organization}”之下，不能改到该党组织。"
+        )
+    earliest = measures.aggregate(earliest=Min("due_date"))["earliest"]
+    if earliest and finding.found_on > earliest:
+        raise ActionRefused(f"已有整改措施的时限为 {earliest:%Y-%m-%d}，发现日期不能晚于它。")
+
+
 EDITABLE_FINDING_FIELDS = frozenset({"organization", "category", "severity", "description", "basis", "found_on"})
 
 
@@ -168,6 +208,12 @@ def finding_update(*, actor: User, finding: Finding, expected_version: int | Non
             raise ActionRefused(f"党组织“{fields['organization']}”不在您的管理范围内。")
         for name, value in fields.items():
             setattr(locked, name, value)
+        if "found_on" in fields:
+            _check_found_on(locked.found_on)
+        if {"organization", "found_on"} & fields.keys():
+            _check_finding_against_measures(locked)
+        if "description" in fields and not locked.description.strip():
+            raise ActionRefused("问题描述不能为空。")
         locked.version += 1
         locked._history_user = actor
         locked._change_reason = "修改问题"

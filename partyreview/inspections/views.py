@@ -9,7 +9,6 @@ A finding's progress is derived from its measures, so these views read through
 are the top of the stack; the layers below keep the one-way order (docs/decisions/finding-status-derived.md).
 """
 
-import datetime
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -43,7 +42,7 @@ from partyreview.inspections.selectors import (
     organizations_for_filing,
     staff_organizations,
 )
-from partyreview.organizations.permissions import is_admin, organizations_visible_to, roles_of
+from partyreview.organizations.permissions import is_staff, organizations_visible_to
 from partyreview.organizations.selectors import assignable_users, leaders_for
 from partyreview.rectifications import counts
 from partyreview.rectifications import services as rectification_services
@@ -61,10 +60,6 @@ from partyreview.rectifications.selectors import (
 
 PAGE_SIZE = 50
 WORKBENCH_ROWS = 8
-
-
-def is_staff(user: User) -> bool:
-    return Role.STAFF in roles_of(user) or is_admin(user)
 
 
 def _require_staff(user: User) -> None:
@@ -90,7 +85,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     extensions = extensions_awaiting_decision(user)
     in_scope = rectifications_for_list(rectifications_visible_to(user), today)
     overdue = in_scope.overdue(today).order_by("due_date", "id")
-    due_soon = in_scope.open().filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=7))
+    due_soon = in_scope.due_soon(today)
     inspections = inspections_visible_to(user)  # built once: the scope's subqueries cost 5 ms to build
     reports = inspections_report_due_soon(inspections, today=today)
     context = {

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from partyreview.accounts.models import Role, User
+from partyreview.accounts.models import User
 from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused
 from partyreview.inspections.models import Category
@@ -24,7 +24,7 @@ from partyreview.office.permissions import (
 )
 from partyreview.office.reports import build_inspection_report
 from partyreview.office.selectors import inspection_report_data, register_rows
-from partyreview.organizations.permissions import is_admin, organizations_visible_to, roles_of
+from partyreview.organizations.permissions import is_staff, organizations_visible_to
 from partyreview.rectifications.filters import RectificationFilter
 from partyreview.rectifications.permissions import rectifications_visible_to
 
@@ -37,7 +37,7 @@ PREVIEW_ROWS_SHOWN = 300
 
 def _require_staff(user: User) -> None:
     # Pages only staff use answer 404 to everyone else, like an object outside one's scope.
-    if Role.STAFF not in roles_of(user) and not is_admin(user):
+    if not is_staff(user):
         raise Http404
 
 

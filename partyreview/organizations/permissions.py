@@ -40,6 +40,11 @@ def is_admin(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or any(g.role == Role.ADMIN for g in grants_of(user)))
 
 
+def is_staff(user: User) -> bool:
+    """党务工作人员 of any organisation, or an administrator: who is shown the staff's pages and menus."""
+    return user.is_authenticated and (Role.STAFF in roles_of(user) or is_admin(user))
+
+
 def roles_of(user: User) -> frozenset[str]:
     roles = {g.role for g in grants_of(user)}
     if user.is_authenticated and user.is_superuser:

@@ -334,7 +334,7 @@ def _play(r: Rectification, outcome: str, *, users: dict[str, User], staff2: Use
         services.extension_request(
             actor=reporter,
             rectification=r,
-            new_due_date=r.due_date + datetime.timedelta(days=30),
+            new_due_date=max(r.due_date, today) + datetime.timedelta(days=30),
             reason="涉及人员调整，需待党总支批复后方能完成。",
         )
         return

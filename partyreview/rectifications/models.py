@@ -82,6 +82,10 @@ class RectificationQuerySet(models.QuerySet):
     def overdue(self, today: datetime.date | None = None) -> "RectificationQuerySet":
         return self.open().filter(due_date__lt=today or local_today())
 
+    def due_soon(self, today: datetime.date | None = None) -> "RectificationQuerySet":
+        """Open and due from today to ``DUE_SOON_DAYS`` ahead (到期前提醒, the secretary's 即将到期)."""
+        return self.open().filter(due_soon_q(today or local_today()))
+
     def with_light(self, today: datetime.date | None = None) -> "RectificationQuerySet":
         """Annotate ``light`` (Light) in SQL: red when overdue, yellow from ``warn_from``, else green."""
         today = today or local_today()
@@ -107,6 +111,18 @@ def attach_people(rectifications: list["Rectification"]) -> None:
     for r in rectifications:
         for field in fields:
             field.set_cached_value(r, people.get(getattr(r, field.attname)))
+
+
+# "Due soon": the days before a deadline in which the yellow light comes on (domain.md, 红黄绿灯), so that a
+# measure listed as due soon is yellow and one that is yellow for its date is listed as due soon.
+DUE_SOON_DAYS = settings.LIGHT_YELLOW_DAYS
+
+
+def due_soon_q(today: datetime.date, prefix: str = "") -> Q:
+    """Due between today and ``DUE_SOON_DAYS`` ahead, both included; whether open is the caller's to say."""
+    return Q(
+        **{f"{prefix}due_date__gte": today, f"{prefix}due_date__lte": today + datetime.timedelta(days=DUE_SOON_DAYS)}
+    )
 
 
 def light_q(light: int, today: datetime.date | None = None, prefix: str = "") -> Q:

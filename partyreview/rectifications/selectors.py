@@ -13,6 +13,7 @@ from partyreview.inspections.models import Finding, Inspection
 from partyreview.organizations.models import Organization
 from partyreview.organizations.permissions import grants_of, scope_q
 from partyreview.rectifications.models import (
+    DUE_SOON_DAYS,
     ExtensionRequest,
     ExtensionStatus,
     Light,
@@ -266,8 +267,6 @@ def extensions_awaiting_decision(user: User) -> QuerySet[ExtensionRequest]:
 
 # ---- branch secretaries and assignees: what they owe -------------------------------------------------
 
-DUE_SOON_DAYS = 7
-
 
 def rectifications_reported_by(user: User) -> QuerySet[Rectification]:
     """本支部整改: the measures of the branches the user is secretary of, and those assigned to them.
@@ -293,7 +292,6 @@ def reporter_worklist(user: User, today: datetime.date | None = None) -> list[Wo
     """The user's open measures grouped by what needs doing: returned (the staff's reason first), overdue,
     due within ``DUE_SOON_DAYS``, the rest, and those waiting for the staff's review. One query."""
     today = today or local_today()
-    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     rows = rectifications_for_list(rectifications_reported_by(user).open(), today).order_by("due_date", "id")
     groups: dict[str, list[Rectification]] = {k: [] for k in ("returned", "overdue", "due_soon", "rest", "submitted")}
     for r in rows:
@@ -304,7 +302,7 @@ def reporter_worklist(user: User, today: datetime.date | None = None) -> list[Wo
             groups["submitted"].append(r)
         elif r.due_date < today:
             groups["overdue"].append(r)
-        elif r.due_date <= soon:
+        elif r.due_date <= today + datetime.timedelta(days=DUE_SOON_DAYS):
             groups["due_soon"].append(r)
         else:
             groups["rest"].append(r)

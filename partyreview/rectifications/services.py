@@ -485,6 +485,8 @@ def extension_request(
         _require_state(r, "request_extension")
         if new_due_date <= r.due_date:
             raise ActionRefused(f"申请的新时限须晚于当前整改时限（{r.due_date:%Y-%m-%d}）。")
+        if new_due_date < local_today():
+            raise ActionRefused("申请的新时限不能早于今天。")
         if r.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
             raise ActionRefused("已有一份延期申请等待审批，请等待审批结果。")
         extension = ExtensionRequest.objects.create(

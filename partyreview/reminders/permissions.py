@@ -1,7 +1,7 @@
 """Who may look after the reminders: the status page, retrying failed deliveries, running a sweep."""
 
-from partyreview.accounts.models import Role, User
-from partyreview.organizations.permissions import is_admin, roles_of
+from partyreview.accounts.models import User
+from partyreview.organizations.permissions import is_admin, is_staff
 
 
 def can_manage_reminders(user: User) -> bool:
@@ -10,7 +10,7 @@ def can_manage_reminders(user: User) -> bool:
     Not scoped by organisation: the page shows runs, channels, recipients' names and errors, never the
     content of a rectification, and a broken mail server is everybody's problem.
     """
-    return user.is_authenticated and (Role.STAFF in roles_of(user) or is_admin(user))
+    return is_staff(user)
 
 
 def can_run_sweep(user: User) -> bool:

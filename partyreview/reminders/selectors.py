@@ -16,7 +16,7 @@ from django.utils import timezone
 from partyreview.accounts.models import Role, User
 from partyreview.inspections.models import Inspection
 from partyreview.organizations.models import Membership, Organization, OrganizationKind
-from partyreview.rectifications.models import Escalation, Rectification, RectificationStatus
+from partyreview.rectifications.models import Escalation, Rectification, RectificationStatus, due_soon_q
 from partyreview.reminders.models import (
     UNFINISHED_STATUSES,
     Channel,
@@ -274,7 +274,6 @@ def weekly_summaries(*, day: datetime.date, policy: ReminderPolicy) -> dict[int,
     if not leads:
         return {}
     week_ago = day - datetime.timedelta(days=7)
-    soon = day + datetime.timedelta(days=7)
     long_overdue = day - datetime.timedelta(days=policy.escalate_committee_after_days or 30)
     open_q = ~Q(status=RectificationStatus.CLOSED)
     per_org = (
@@ -283,7 +282,7 @@ def weekly_summaries(*, day: datetime.date, policy: ReminderPolicy) -> dict[int,
         .annotate(
             open=Count("pk", filter=open_q),
             overdue=Count("pk", filter=open_q & Q(due_date__lt=day)),
-            due_soon=Count("pk", filter=open_q & Q(due_date__gte=day, due_date__lte=soon)),
+            due_soon=Count("pk", filter=open_q & due_soon_q(day)),
             long_overdue=Count("pk", filter=open_q & Q(due_date__lt=long_overdue)),
             closed_week=Count("pk", filter=Q(status=RectificationStatus.CLOSED, closed_at__date__gt=week_ago)),
         )

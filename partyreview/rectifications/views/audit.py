@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 
 from partyreview.accounts.models import Role, User
 from partyreview.inspections.models import Finding
-from partyreview.organizations.permissions import is_admin, roles_of, scope_q
+from partyreview.organizations.permissions import is_staff, scope_q
 from partyreview.rectifications.models import Rectification
 
 PER_PAGE = 50
@@ -22,7 +22,7 @@ WINDOW = 2000
 @login_required
 def audit_user(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = request.user
-    if Role.STAFF not in roles_of(viewer) and not is_admin(viewer):
+    if not is_staff(viewer):
         raise Http404
     person = get_object_or_404(User, pk=pk)
     staff_roles = {Role.STAFF, Role.ADMIN}

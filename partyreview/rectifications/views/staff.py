@@ -14,12 +14,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
-from partyreview.accounts.models import Role
 from partyreview.common.errors import ActionRefused
 from partyreview.common.paging import IdsFirstPaginator
-from partyreview.organizations.permissions import is_admin, roles_of
+from partyreview.common.redirects import next_url
+from partyreview.organizations.permissions import is_staff
 from partyreview.rectifications import counts, services
 from partyreview.rectifications import permissions as perms
 from partyreview.rectifications.filters import RectificationFilter
@@ -42,14 +41,6 @@ PAGE_SIZE = 50
 QUEUE_PAGE_SIZE = 30
 
 
-def _next_url(request: HttpRequest, default: str) -> str:
-    """Back to where the decision was taken (the queue or the detail page); only paths on this site."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
-
-
 @login_required
 def rectification_list(request: HttpRequest) -> HttpResponse:
     """整改台账 as a list: every filter in the URL, the same names the export and the dashboard use."""
@@ -67,7 +58,7 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     """待我审核: submitted measures and extension requests in the staff member's scope, oldest first."""
     user = request.user
-    if Role.STAFF not in roles_of(user) and not is_admin(user):
+    if not is_staff(user):
         raise PermissionDenied("只有党务工作人员可以审核。")
     submitted = rectifications_awaiting_review(user).prefetch_related("evidence")
     extensions = extensions_awaiting_decision(user)
@@ -161,7 +152,7 @@ def _decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 rectification = rectifications_for_list(Rectification.objects.all()).get(pk=rectification.pk)
             else:
                 messages.success(request, done.format(r=rectification))
-                return redirect(_next_url(request, default))
+                return redirect(next_url(request, default))
     else:
         form = form_class(initial={"version": rectification.version})
     context = {
@@ -169,7 +160,7 @@ def _decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "r": rectification,
         "action": action,
         "title": title,
-        "next": _next_url(request, default),
+        "next": next_url(request, default),
     }
     return render(request, "rectifications/rectification_decide.html", context)
 
@@ -215,6 +206,6 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 text = "已不批准延期，理由已通知申请人。"
             messages.success(request, text)
-            return redirect(_next_url(request, default))
-    context = {"form": form, "extension": extension, "r": rectification, "next": _next_url(request, default)}
+            return redirect(next_url(request, default))
+    context = {"form": form, "extension": extension, "r": rectification, "next": next_url(request, default)}
     return render(request, "rectifications/extension_decide.html", context)
