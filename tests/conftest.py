@@ -13,9 +13,12 @@ under A, B1 under B.
 """
 
 import datetime
+import time
+import zoneinfo
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.core.cache import cache
 
 from partyreview.accounts.models import Role, User
@@ -29,6 +32,57 @@ from partyreview.rectifications.models import Rectification
 from tests.factories import UserFactory, pdf_upload
 
 PASSWORD = "Test-Password-2026"
+
+# One day for the whole run. A run takes twenty minutes, and one that crossed Beijing midnight saw "today"
+# change between building its data and checking it (some modules even fix TODAY when they are imported).
+# So every test process starts at 10:00 Beijing time on the day the run began, and the clock ticks on from
+# there: a run never crosses midnight, whatever the hour it is started. Tests that need another moment
+# travel there themselves (time_machine nests). Tests marked ``integration`` run on the real clock: they
+# compare times written by a real Celery worker, which runs in another process on the real clock.
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
+RUN_STARTS_AT = datetime.datetime.combine(datetime.datetime.now(BEIJING).date(), datetime.time(10), tzinfo=BEIJING)
+
+
+class _RunClock:
+    """The run's ticking clock, which can be set aside for a test and picks up where it would have been."""
+
+    def __init__(self) -> None:
+        self._began = time.monotonic()
+        self._traveller: time_machine.travel | None = None
+
+    def start(self) -> None:
+        at = RUN_STARTS_AT + datetime.timedelta(seconds=time.monotonic() - self._began)
+        self._traveller = time_machine.travel(at, tick=True)
+        self._traveller.start()
+
+    def stop(self) -> None:
+        if self._traveller is not None:
+            self._traveller.stop()
+            self._traveller = None
+
+
+_run_clock = _RunClock()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before the test modules are imported, so a module-level TODAY is the run's day too.
+    _run_clock.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _run_clock.stop()
+
+
+@pytest.fixture(autouse=True)
+def _real_clock_for_integration_tests(request: pytest.FixtureRequest):
+    if request.node.get_closest_marker("integration") is None:
+        yield
+        return
+    _run_clock.stop()
+    try:
+        yield
+    finally:
+        _run_clock.start()
 
 
 @dataclass

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from partyreview.accounts.models import Notification
 from partyreview.rectifications.models import Escalation
 from tests.dashboards.conftest import Dataset
+from tests.pages import rendered
 
 pytestmark = pytest.mark.django_db
 
@@ -189,10 +190,10 @@ def test_the_escalation_form_shows_on_the_rectification_page_for_leads_only(data
     detail = reverse("rectifications:detail", args=[r1b.pk])
 
     assert action in client_for(w.leo).get(detail).content.decode()
-    assert action not in client_for(w.sam).get(detail).content.decode()
+    assert action not in rendered(client_for(w.sam).get(detail))
     closed = dataset.r["R0"]
     assert reverse("dashboards:escalate_rectification", args=[closed.pk]) not in (
-        client_for(w.leo).get(reverse("rectifications:detail", args=[closed.pk])).content.decode()
+        rendered(client_for(w.leo).get(reverse("rectifications:detail", args=[closed.pk])))
     )
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from partyreview.common.dates import local_today
 from partyreview.inspections.models import Inspection
 from partyreview.inspections.services import default_report_due_date, inspection_create
+from tests.pages import rendered
 
 TODAY = local_today()
 
@@ -92,7 +93,7 @@ def _gina_inspection(world) -> Inspection:
 def test_the_list_shows_what_the_user_covers(world, client_for):
     own = _gina_inspection(world)
 
-    sara_page = client_for(world.sara).get(reverse("inspections:list")).content.decode()
+    sara_page = rendered(client_for(world.sara).get(reverse("inspections:list")))
     alice_page = client_for(world.alice).get(reverse("inspections:list")).content.decode()
 
     assert world.inspection.title in sara_page
@@ -184,7 +185,7 @@ def test_staff_reach_the_excel_import_and_the_report_from_the_detail(world, clie
     url = reverse("inspections:detail", args=[world.inspection.pk])
 
     staff_page = client_for(world.alice).get(url).content.decode()
-    secretary_page = client_for(world.sam).get(url).content.decode()
+    secretary_page = rendered(client_for(world.sam).get(url))
 
     assert f"{reverse('office:import')}?inspection={world.inspection.pk}" in staff_page
     assert reverse("office:inspection_report", args=[world.inspection.pk]) in staff_page

@@ -20,6 +20,7 @@ from partyreview.orglife.models import Breach, BreachStatus, TermExtension
 from partyreview.orglife.selectors import GENERATION
 from tests.factories import OrganizationFactory
 from tests.orglife.conftest import beijing, hold
+from tests.pages import rendered
 
 OK, ABSENT = 200, 404
 # Mid-month, so the current month is neither new nor near its end: an unmet monthly rule is grey.
@@ -302,5 +303,5 @@ def test_only_staff_in_scope_open_the_term_forms(world, client_for, persona, sta
 
 
 def test_a_secretary_reads_the_term_page_without_actions(world, client_for):
-    page = client_for(world.sam).get(reverse("orglife:term_list")).content.decode()
+    page = rendered(client_for(world.sam).get(reverse("orglife:term_list")))
     assert reverse("orglife:term_election", args=[world.a1.pk]) not in page

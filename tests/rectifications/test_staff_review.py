@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from partyreview.rectifications import services
 from partyreview.rectifications.models import ExtensionRequest, Rectification
+from tests.pages import rendered
 
 QUEUE = reverse("rectifications:review_queue")
 
@@ -189,7 +190,7 @@ def test_the_detail_page_offers_the_staff_panel(world, client_for):
 def test_secretaries_see_no_staff_panel(world, client_for):
     r = world.rectification(world.a1, state="submitted")
 
-    page = client_for(world.sam).get(reverse("rectifications:detail", args=[r.pk])).content.decode()
+    page = rendered(client_for(world.sam).get(reverse("rectifications:detail", args=[r.pk])))
 
     assert "核查通过，销号" not in page
 
