@@ -29,15 +29,24 @@ from tests.factories import FindingFactory, InspectionFactory, OrganizationFacto
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _missing(reason: str) -> None:
+    # On a developer's machine without the services, skip; in CI a skip would hide a missing service
+    # behind a green run, so fail. CI runs these tests in its PostgreSQL phase, where both services are up,
+    # and deselects them (-m "not integration") in its SQLite phase: scripts/test.sh says why.
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 def require_shared_database() -> None:
     if connection.vendor == "sqlite":
-        pytest.skip("集成测试需要 PostgreSQL：工作进程无法打开 pytest 的内存 SQLite 测试库（设置 DATABASE_URL）")
+        _missing("集成测试需要 PostgreSQL：工作进程无法打开 pytest 的内存 SQLite 测试库（设置 DATABASE_URL）")
 
 
 def require_redis() -> str:
     url = os.environ.get("TEST_REDIS_URL", "")
     if not url:
-        pytest.skip("TEST_REDIS_URL 未设置：先运行 scripts/test-services.sh start（make test 会自动设置）")
+        _missing("TEST_REDIS_URL 未设置：先运行 scripts/test-services.sh start（make test 会自动设置）")
     return url
 
 
