@@ -130,10 +130,6 @@ class InspectionForm(forms.ModelForm):
                 self.add_error("inspected_orgs", f"“{'、'.join(outside)}”不在检查组织“{inspecting}”的范围内。")
         return data
 
-    def _post_clean(self) -> None:
-        # The instance is written by the services, never by this form; the model's own checks are above.
-        pass
-
 
 class FindingForm(forms.ModelForm):
     """问题. Organisation choices: the staff member's scope within the inspecting organisation."""
@@ -179,10 +175,6 @@ class FindingForm(forms.ModelForm):
         if value > local_today():
             raise forms.ValidationError("发现日期不能晚于今天。")
         return value
-
-    def _post_clean(self) -> None:
-        # Written through the services only (finding_file / finding_update); see the clean_* methods.
-        pass
 
     # The measures' choices depend on the organisation and the deadline default on the category and date,
     # even while this form is still invalid: these read the submitted values as far as they are usable.
