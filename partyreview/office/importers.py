@@ -68,6 +68,8 @@ FINDING_COLUMNS = tuple(c.header for c in COLUMNS if c.level == "finding")
 SEVERITY_BY_LABEL = {label: value for value, label in Severity.choices}
 KIND_BY_LABEL = {label: value for value, label in RectificationKind.choices}
 DEFAULT_KIND_LABEL = RectificationKind.DEADLINE.label
+
+
 class ImportRefused(ActionRefused):
     """The whole file is refused (not a workbook, encrypted, too large, wrong layout). Nothing is imported."""
 
