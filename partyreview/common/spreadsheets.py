@@ -17,6 +17,7 @@ API (all of it; nothing here touches the database)::
             row.cells[3]                             # Cell(value, row, column, formula, error); .coordinate
         sheet.merged                                 # [MergedRange(ref, min_row, min_col, max_row, max_col)]
         sheet.merged_at(row, column)                 # the range covering that cell, or None
+        sheet.merges_on(row)                         # the ranges covering any cell of that row
         sheet.value(row, column)                     # the cell's value, a merged range's top-left value
                                                      # for every cell it covers (fills merges down/across)
         sheet.truncated                              # True if reading stopped at the blank-row limit
@@ -53,7 +54,7 @@ Protections, in the order they apply (each refusal is a ``SpreadsheetRefused`` w
   allowance leaves room for titles, headers and footers; callers count their data rows against the same
   message with ``too_many_rows``); more than ``MAX_BLANK_ROWS`` blank rows in a row ends the sheet
   (formatting dragged down to row 1,048,576 is common, and is not data); columns past ``MAX_COLUMNS``
-  holding values → 列数过多.
+  holding values → 列数过多; merges covering more than ``MAX_MERGED_CELLS`` cells in use → 合并单元格过多.
 
 Why a streaming parser of our own rather than openpyxl's: openpyxl's read-only mode exposes neither merged
 ranges nor a formula's cached value, and its normal mode has no row limit until everything is in memory
@@ -99,6 +100,9 @@ ROW_ALLOWANCE = 50
 MAX_BLANK_ROWS = 20000
 # Widest sheet read; real ledgers have 8–20 columns.
 MAX_COLUMNS = 200
+# Cells covered by merges, counted within the rows and columns in use (a 12,500-row ledger merging four
+# columns of each problem covers 50,000).
+MAX_MERGED_CELLS = 500_000
 CHUNK = 64 * 1024
 
 MACRO_CONTENT_TYPES = ("macroenabled", "vbaproject")
@@ -125,6 +129,7 @@ CORRUPT = "文件已损坏（压缩内容与文件记录的不符），无法读
 HOSTILE = "工作簿含有不允许的 XML 内容（文档类型定义或实体），疑似异常文件，未导入。"
 UNREADABLE = "无法读取该工作簿，文件可能已损坏。请用 Excel 打开确认后另存为 .xlsx 再导入。"
 TOO_MANY_ROWS = "数据超过 {limit} 行，请分成多个文件导入。"
+TOO_MANY_MERGES = "工作表“{sheet}”的合并单元格过多，请取消不必要的合并后再导入。"
 TOO_MANY_COLUMNS = "工作表“{sheet}”第{row}行超过 {limit} 列，请删除多余的列后再导入。"
 
 
@@ -206,17 +211,24 @@ class Sheet:
     truncated: bool = False
     _by_number: dict[int, Row] = field(default_factory=dict, repr=False)
     _merge_index: dict[tuple[int, int], MergedRange] = field(default_factory=dict, repr=False)
+    _row_merges: dict[int, list[MergedRange]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self._by_number = {r.number: r for r in self.rows}
-        # Index only the cells merges cover that a caller can ask about (rows that exist, columns in use);
-        # a hostile A1:XFD1048576 merge must not become a billion keys.
+        # Index the cells merges cover, clipped to the rows and columns in use: a hostile A1:XFD1048576
+        # merge must not become a billion keys, and many merges must not cost a scan per cell.
+        last = max(self._by_number, default=0)
         width = max((r.last_column for r in self.rows), default=0)
+        budget = MAX_MERGED_CELLS
         for merge in self.merged:
-            for number in self._by_number:
-                if merge.min_row <= number <= merge.max_row:
-                    for column in range(merge.min_col, min(merge.max_col, width) + 1):
-                        self._merge_index.setdefault((number, column), merge)
+            bottom, right = min(merge.max_row, last), min(merge.max_col, width)
+            budget -= max(0, bottom - merge.min_row + 1) * max(0, right - merge.min_col + 1)
+            if budget < 0:
+                raise SpreadsheetRefused(TOO_MANY_MERGES.format(sheet=self.name))
+            for number in range(merge.min_row, bottom + 1):
+                self._row_merges.setdefault(number, []).append(merge)
+                for column in range(merge.min_col, right + 1):
+                    self._merge_index.setdefault((number, column), merge)
 
     def row(self, number: int) -> Row | None:
         return self._by_number.get(number)
@@ -226,13 +238,12 @@ class Sheet:
         return None if found is None else found.cells.get(column)
 
     def merged_at(self, row: int, column: int) -> MergedRange | None:
-        found = self._merge_index.get((row, column))
-        if found is not None:
-            return found
-        # Rows that hold nothing are not indexed; a merge may still cover them.
-        if row not in self._by_number:
-            return next((m for m in self.merged if m.covers(row, column)), None)
-        return None
+        """The merged range covering (row, column), if any (within the rows and columns in use)."""
+        return self._merge_index.get((row, column))
+
+    def merges_on(self, row: int) -> list[MergedRange]:
+        """The merged ranges covering any cell of ``row``."""
+        return self._row_merges.get(row, [])
 
     def value(self, row: int, column: int) -> CellValue:
         """The value a person sees at (row, column): a merged range shows its top-left value everywhere."""

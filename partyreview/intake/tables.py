@@ -23,6 +23,10 @@ What it understands, from how offices keep their ledgers:
 A mapping confirmed by a person can be given back as ``overrides`` (column number → field, or ``None`` to
 ignore the column); ``TableFound.signature`` identifies the header's shape, so a confirmed mapping can be
 offered again for the next file of the same shape.
+
+Measured (``time.process_time``, 2 runs, this 2-core machine shared with other work): a 12,500-row ledger
+of 5,000 problems merged down over their measures (20,001 merges, 510 KB) is read in 2.1–2.3 s and its
+table found in 0.5–0.75 s of CPU; tests/intake/test_tables.py holds a generous bound.
 """
 
 import hashlib
@@ -140,7 +144,7 @@ def _row_texts(sheet: Sheet, number: int) -> dict[int, str]:
     texts: dict[int, str] = {}
     row = sheet.row(number)
     columns = set(row.cells) if row else set()
-    columns |= {m.min_col for m in sheet.merged if m.min_row < number <= m.max_row}
+    columns |= {m.min_col for m in sheet.merges_on(number) if m.min_row < number}
     for column in sorted(columns):
         merge = sheet.merged_at(number, column)
         if merge is not None and column != merge.min_col:

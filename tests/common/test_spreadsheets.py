@@ -316,3 +316,26 @@ def test_the_date_reader_refuses_what_is_not_a_date(value):
 )
 def test_cell_text_is_what_a_person_sees(value, text):
     assert cell_text(value) == text
+
+
+def test_merges_covering_too_many_cells_in_use_are_refused(db, monkeypatch):
+    data = to_bytes(ledger_workbook())  # merges cover 9 cells in use: A1:E1, A3:A4, B3:B4
+    monkeypatch.setattr(spreadsheets, "MAX_MERGED_CELLS", 9)
+    assert read_spreadsheet(data).sheet("整改台账").merged
+    monkeypatch.setattr(spreadsheets, "MAX_MERGED_CELLS", 8)
+
+    assert refusal(data) == "工作表“整改台账”的合并单元格过多，请取消不必要的合并后再导入。"
+
+
+def test_a_merge_over_the_whole_sheet_is_clipped_to_the_cells_in_use(db):
+    entries = hostile.entries_of(hostile.plain_xlsx(["标题"], [None, "x"]))
+    # Written into the XML: openpyxl itself would create every one of the merge's cells.
+    entries[hostile.SHEET] = entries[hostile.SHEET].replace(
+        b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'
+    )
+
+    sheet = read_spreadsheet(hostile.zip_of(entries)).sheets[0]
+
+    assert sheet.merged[0].ref == "A1:XFD1048576"
+    assert sheet.value(2, 2) == "标题"
+    assert [m.ref for m in sheet.merges_on(2)] == ["A1:XFD1048576"]
