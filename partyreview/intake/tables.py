@@ -375,7 +375,7 @@ def _read_table(
         if _is_footer(texts):
             skipped.append(SkippedRow(number, "表尾", joined[:200]))
             continue
-        if _is_heading(sheet, number, texts, width):
+        if _is_heading(sheet, number, texts, width, min(header.texts, default=1)):
             group = next(iter(texts.values()))
             skipped.append(SkippedRow(number, "分组标题", joined[:200]))
             continue
@@ -427,18 +427,18 @@ def _is_footer(texts: dict[int, str]) -> bool:
     return all(FOOTER_LABEL.match(v) for v in values)
 
 
-def _is_heading(sheet: Sheet, number: int, texts: dict[int, str], width: int) -> bool:
-    """A section heading inside the table: one text, merged across the table or shaped like a heading."""
+def _is_heading(sheet: Sheet, number: int, texts: dict[int, str], width: int, table_start: int) -> bool:
+    """A section heading inside the table: one text, merged across the table, or standing alone in the
+    table's first column and shaped like a heading ("一、……", "（二）……", "……方面"). A lone text in another
+    column is a measure continuing the problem above ("一是……"), not a heading."""
     if len(texts) != 1:
         return False
     column, text = next(iter(texts.items()))
     merge = sheet.merged_at(number, column)
     if merge is not None and merge.spans_columns and merge.max_col - merge.min_col + 1 >= max(2, width // 2):
         return True
-    first_column = min(texts)
-    return (
-        first_column == column and bool(HEADING.search(unicodedata.normalize("NFKC", text).strip())) and (len(text) > 3)
-    )
+    shaped = HEADING.search(unicodedata.normalize("NFKC", text).strip())
+    return column == table_start and shaped is not None and len(text) > 3
 
 
 def _repeats_header(texts: dict[int, str], header_texts: dict[int, str]) -> bool:

@@ -332,3 +332,18 @@ def test_a_12500_row_ledger_with_20000_merges_is_read_and_found_in_seconds(setti
     assert time.process_time() - started < 20
     assert len(found.rows) == 12500 and found.problems == []
     assert found.rows[-1].values[Field.DESCRIPTION] == "问题描述4999" * 3  # filled down from its merge
+
+
+def test_a_lone_measure_under_its_problem_is_a_row_and_a_lone_heading_in_the_first_column_is_a_group():
+    wb = openpyxl.Workbook()
+    wb.active.append(["序号", "问题描述", "整改措施", "责任人"])
+    wb.active.append(["（一）党的组织建设方面"])
+    wb.active.append([1, "支部活动不规范", "一是规范主题党日", "张伟"])
+    wb.active.append([None, None, "二是建立活动台账"])
+
+    found = find_ledger(read_spreadsheet(workbooks.to_bytes(wb)))
+
+    assert [(s.number, s.reason) for s in found.skipped] == [(2, "分组标题")]
+    assert [r.number for r in found.rows] == [3, 4]
+    assert found.rows[1].values == {Field.MEASURE: "二是建立活动台账"}
+    assert found.rows[1].group == "（一）党的组织建设方面"
