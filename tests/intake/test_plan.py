@@ -252,3 +252,20 @@ def test_the_plan_as_json_has_the_shape_of_the_issue(world, inspection):
         "errors": [],
         "warnings": [],
     }
+
+
+def test_a_broad_area_or_missing_category_is_suggested_from_the_problem_with_a_reason(world, inspection):
+    base = {"organization": "机关第一党支部", "measure": "整改"}
+    rows = [
+        source_row(
+            3, **base, category="党的组织建设", description="支部委员会长期缺额，书记由行政负责人兼任，无暇抓党建"
+        ),
+        source_row(4, **base, description="部分党员连续六个月未交纳党费，未建立党费收缴台账"),
+        source_row(5, **base, category="纪律建设", description="廉政风险点排查不到位，廉政谈话未开展"),
+    ]
+    result = plan(world, inspection, rows)
+    assert result.errors == []
+    suggested = [(f.category.code, f.category_exact) for f in result.findings]
+    assert suggested == [("weak_leadership", False), ("dues_arrears", False), ("integrity", False)]
+    assert "党的组织建设" in result.findings[0].category_reason
+    assert "按问题描述建议" in result.findings[1].category_reason
