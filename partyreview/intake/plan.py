@@ -434,7 +434,10 @@ def _plan_finding(
             suggestion = f"建议“{category.name}”：{category_reason}"
             readings.append(Reading("问题类别", category_text, suggestion, assumed=True))
 
-    severity = SEVERITY_BY_LABEL.get(text(first, Field.SEVERITY), Severity.MINOR)
+    severity_text = text(first, Field.SEVERITY)
+    severity = SEVERITY_BY_LABEL.get(severity_text, Severity.MINOR)
+    if severity_text and severity_text not in SEVERITY_BY_LABEL:
+        warnings.append(Issue(first.number, _label(Field.SEVERITY), f"无法识别严重程度“{severity_text}”，按“一般”导入"))
     found_on_raw = first.values.get(Field.FOUND_ON)
     found_on = None
     if found_on_raw not in (None, ""):
@@ -516,7 +519,11 @@ def _plan_measure(
     kind_text = cell_text(row.values.get(Field.KIND))
     kind = KIND_BY_LABEL.get(kind_text) or deadline.kind or RectificationKind.DEADLINE
     if kind_text and kind_text not in KIND_BY_LABEL:
-        kind = read_deadline(kind_text, reference=reference).kind or kind
+        read_kind = read_deadline(kind_text, reference=reference).kind
+        if read_kind is None:
+            label = RectificationKind(kind).label
+            warnings.append(Issue(row.number, _label(Field.KIND), f"无法识别整改类型“{kind_text}”，按“{label}”导入"))
+        kind = read_kind or kind
     due = deadline.due_date
     if deadline.raw and due:
         readings.append(Reading("整改时限", deadline.raw, deadline.note))
