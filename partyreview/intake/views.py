@@ -80,7 +80,14 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.is_importing:
         progress = services.import_batch_progress(batch)
         if progress and progress["total"]:
-            context["progress"] = {**progress, "percent": round(100 * progress["done"] / progress["total"])}
+            done, total = progress["done"], progress["total"]
+            context["progress"] = {
+                "done": done,
+                "total": total,
+                "percent": round(100 * done / total),
+                # "3,200 / 5,000": thousands grouped as the figures on the dashboards are.
+                "text": f"{done:,} / {total:,}",
+            }
     elif not batch.is_imported:
         try:
             plan = services.import_batch_plan(actor=request.user, batch=batch)
