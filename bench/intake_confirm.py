@@ -154,12 +154,11 @@ def _yardstick(staff, inspection, plan) -> float:
 
 
 def _run(count: int) -> dict:
-    from partyreview.intake.plan import plan_rows
-    from partyreview.intake.writer import findings_import_plan
-
     from django.urls import reverse
 
     from partyreview.intake.classify import suggest_category
+    from partyreview.intake.plan import plan_rows
+    from partyreview.intake.writer import findings_import_plan
 
     # A worker has loaded these long before an import arrives: the URL table and jieba's dictionary.
     reverse("intake:start")

@@ -20,11 +20,12 @@ from django.utils import timezone
 from partyreview.accounts.models import User
 from partyreview.accounts.services import notification_create
 from partyreview.common.errors import ActionRefused
+from partyreview.common.spreadsheets import check_spreadsheet
 from partyreview.inspections.models import Inspection
-from partyreview.intake import importers
+from partyreview.intake.fields import Field
 from partyreview.intake.importers import ImportRefused
-from partyreview.intake.ledger import read_ledger
-from partyreview.intake.models import ImportBatch, ImportStatus
+from partyreview.intake.ledger import LedgerRead, read_ledger
+from partyreview.intake.models import ImportBatch, ImportStatus, LedgerMapping
 from partyreview.intake.permissions import can_import_findings
 from partyreview.intake.plan import Choices, Plan, plan_rows
 from partyreview.intake.writer import ImportResult, findings_import_plan
@@ -42,28 +43,25 @@ def _require_importer(actor: User, inspection: Inspection) -> None:
         raise ActionRefused("您无权向该检查导入问题清单。")
 
 
-def _plan_data(*, actor: User, inspection: Inspection, data: bytes, choices: dict[str, Any]) -> Plan:
+def _plan_data(*, actor: User, inspection: Inspection, data: bytes, choices: dict[str, Any]) -> tuple[Plan, LedgerRead]:
     read = read_ledger(data, choices=choices)
+    if not read.rows and not read.errors:
+        raise ImportRefused("表格中没有可导入的数据行。")
     plan = plan_rows(
         actor=actor,
         inspection=inspection,
         rows=read.rows,
-        choices=Choices(
-            keep_whole=choices.get("keep_whole", ()),
-            categories=choices.get("categories", {}),
-        ),
+        choices=Choices(keep_whole=choices.get("keep_whole", ()), categories=choices.get("categories", {})),
     )
     if read.errors:
         plan.errors = sorted([*read.errors, *plan.errors], key=lambda e: (e.row, e.column))
-    if not read.rows:
-        raise ImportRefused("文件中没有可导入的数据行。")
-    return plan
+    return plan, read
 
 
 def import_batch_create(*, actor: User, inspection: Inspection, upload: IO[bytes], name: str) -> ImportBatch:
     """Check an uploaded file and keep it for the preview. A file refused as a whole is not kept."""
     _require_importer(actor, inspection)
-    data = importers.check_container(upload)
+    data = check_spreadsheet(upload)
     read_ledger(data)
     _discard_stale_previews(actor)
     batch = ImportBatch(
@@ -94,6 +92,11 @@ def _discard_stale_previews(actor: User) -> None:
 
 def import_batch_plan(*, actor: User, batch: ImportBatch) -> Plan:
     """Read the stored upload again and check it against the database as it is now."""
+    return import_batch_read(actor=actor, batch=batch)[0]
+
+
+def import_batch_read(*, actor: User, batch: ImportBatch) -> tuple[Plan, LedgerRead]:
+    """The plan of a stored upload and what the table finder saw in it (for the preview's mapping step)."""
     if not batch.file:
         raise ImportRefused("暂存的文件已不存在，请重新上传。")
     try:
@@ -253,12 +256,27 @@ def import_batch_choose(*, actor: User, batch: ImportBatch, choices: dict[str, A
     return locked
 
 
+def import_batch_map_columns(
+    *, actor: User, batch: ImportBatch, columns: dict[int, str | None], sheet: str, signature: str
+) -> ImportBatch:
+    """The mapping step: the columns a person mapped or ignored (column number → field, None to ignore),
+    and the sheet chosen. Kept for this upload, and remembered for the next ledger of the same shape."""
+    allowed = set(Field.values)
+    cleaned = {str(c): (f or None) for c, f in columns.items() if f is None or f == "" or f in allowed}
+    batch = import_batch_choose(actor=actor, batch=batch, choices={"columns": cleaned, "sheet": sheet})
+    if signature:
+        LedgerMapping.objects.update_or_create(
+            signature=signature[:64], defaults={"columns": cleaned, "confirmed_by": actor}
+        )
+    return batch
+
+
 def findings_import_file(
     *, actor: User, inspection: Inspection, stream: IO[bytes], name: str, choices: dict[str, Any] | None = None
 ) -> ImportResult:
     """The command-line path: read, check and import in one go, leaving an import record behind."""
     _require_importer(actor, inspection)
-    data = importers.check_container(stream)
+    data = check_spreadsheet(stream)
     plan = findings_plan_file(actor=actor, inspection=inspection, data=data, choices=choices)
     if plan.errors:
         listed = "\n".join(str(e) for e in plan.errors)
@@ -286,4 +304,4 @@ def findings_plan_file(
 ) -> Plan:
     """The plan of a file, written nowhere: what ``import_findings --dry-run`` prints."""
     _require_importer(actor, inspection)
-    return _plan_data(actor=actor, inspection=inspection, data=data, choices=choices or {})
+    return _plan_data(actor=actor, inspection=inspection, data=data, choices=choices or {})[0]

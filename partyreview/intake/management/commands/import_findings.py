@@ -12,8 +12,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from partyreview.accounts.models import User
 from partyreview.common.errors import ActionRefused
+from partyreview.common.spreadsheets import check_spreadsheet
 from partyreview.inspections.models import Inspection
-from partyreview.intake import importers, services
+from partyreview.intake import services
 from partyreview.intake.plan import Plan
 
 
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         try:
             with path.open("rb") as stream:
                 if options["dry_run"]:
-                    data = importers.check_container(stream)
+                    data = check_spreadsheet(stream)
                     plan = services.findings_plan_file(actor=actor, inspection=inspection, data=data)
                     if options["json"]:
                         self.stdout.write(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
