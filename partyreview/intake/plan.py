@@ -325,8 +325,9 @@ def plan_rows(
         findings.append(plan)
 
     _number(findings, used=lookups.used_sequences, warnings=warnings)
-    errors.sort(key=lambda e: (e.row, e.column))
-    warnings.sort(key=lambda w: (w.row, w.column))
+    # A cell split into several measures is read once per measure; say each thing about it once.
+    errors = sorted(set(errors), key=lambda e: (e.row, e.column, e.message))
+    warnings = sorted(set(warnings), key=lambda w: (w.row, w.column, w.message))
     return Plan(findings=findings, skipped=skipped, errors=errors, warnings=warnings, row_count=len(rows))
 
 
