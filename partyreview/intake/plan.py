@@ -435,10 +435,8 @@ def _plan_finding(
         category_reason, category_exact = "预览中选定", True
     else:
         choice = lookups.resolver.resolve(text=category_text, description=description, heading=first.group)
+        # Shown beside the category's drop-down in the preview (category_reason), not again as a reading.
         category, category_reason, category_exact = choice.category, choice.reason, choice.exact
-        if not choice.exact:
-            suggestion = f"建议“{category.name}”：{category_reason}"
-            readings.append(Reading("问题类别", category_text, suggestion, assumed=True))
 
     severity_text = text(first, Field.SEVERITY)
     severity = SEVERITY_BY_LABEL.get(severity_text, Severity.MINOR)
