@@ -36,7 +36,7 @@ def overrides_from(choices: dict[str, Any]) -> dict[int, Field | None]:
     """The columns a person mapped or ignored in the preview, as the finder takes them."""
     chosen = {}
     for column, value in (choices.get("columns") or {}).items():
-        if str(column).isdigit() and (value is None or value in Field.values):
+        if str(column).isascii() and str(column).isdigit() and (value is None or value in Field.values):
             chosen[int(column)] = Field(value) if value else None
     return chosen
 

@@ -193,7 +193,7 @@ def read_deadline(value: Any, *, reference: datetime.date) -> DeadlineReading:
         # "立行立改，长期坚持": put right at once and then kept up. The lasting part decides the kind;
         # the immediate part is its first stage (planner: a short stage deadline).
         kind = RectificationKind.LONG_TERM
-    if text.isdigit() and _SERIAL_RANGE[0] <= int(text) <= _SERIAL_RANGE[1]:
+    if text.isascii() and text.isdigit() and _SERIAL_RANGE[0] <= int(text) <= _SERIAL_RANGE[1]:
         return DeadlineReading(raw=raw, due_date=_EXCEL_EPOCH + datetime.timedelta(days=int(text)))
     due = _date_from_text(text, reference)
     if due is None and kind is None:

@@ -40,7 +40,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     inspections = inspections_importable_by(request.user)
     initial = {}
     if request.GET.get("inspection"):
-        if not request.GET["inspection"].isdigit():
+        if not (request.GET["inspection"].isascii() and request.GET["inspection"].isdigit()):
             raise Http404
         initial["inspection"] = get_object_or_404(inspections, pk=request.GET["inspection"])
     form = ImportUploadForm(request.POST or None, request.FILES or None, inspections=inspections, initial=initial)
@@ -63,7 +63,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     """The import template, with drop-downs of the categories and of the organisations the user manages."""
     _require_staff(request.user)
     organizations = organizations_visible_to(request.user, roles=STAFF).filter(is_active=True)
-    if request.GET.get("inspection", "").isdigit():
+    if request.GET.get("inspection", "").isascii() and request.GET.get("inspection", "").isdigit():
         inspection = get_object_or_404(inspections_importable_by(request.user), pk=request.GET["inspection"])
         organizations = organizations.filter(path__startswith=inspection.inspecting_org.path)
     data = importers.build_template(
@@ -147,7 +147,7 @@ def import_map(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(import_batches_visible_to(request.user), pk=pk)
     columns: dict[int, str | None] = {}
     for name, value in request.POST.items():
-        if name.startswith("column-") and name[7:].isdigit():
+        if name.startswith("column-") and name[7:].isascii() and name[7:].isdigit():
             if value and value not in Field.values and value != IGNORE:
                 messages.error(request, "请为每一列选择有效的内容。")
                 return redirect("intake:preview", pk=batch.pk)

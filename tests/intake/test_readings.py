@@ -205,3 +205,10 @@ def test_progress_words_say_how_far_a_measure_has_come(cell, state):
 
 def test_blank_progress_says_nothing():
     assert read_progress("").state is None
+
+
+@pytest.mark.parametrize("raw", ["¹", "²⁰²⁷", "٣"])
+def test_digits_that_are_not_ascii_never_break_a_reading(raw):
+    reading = read_deadline(raw, reference=FEEDBACK)
+    assert reading.due_date is None
+    assert read_sequence(raw) in (None, 3)
