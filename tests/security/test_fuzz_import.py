@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from partyreview.inspections.models import Finding
-from partyreview.office.importers import HEADERS
+from partyreview.intake.importers import HEADERS
 from partyreview.orglife.models import PartyMember
 from partyreview.rectifications.models import Rectification
 from tests.common import hostile_workbooks as hostile
 from tests.conftest import build_world
-from tests.office.workbooks import row, xlsx
+from tests.intake.template_workbooks import row, xlsx
 from tests.security.test_spreadsheet_paths import roster_bytes
 
 SHEET_PARTS = (hostile.SHEET, "xl/workbook.xml", "xl/styles.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml")
@@ -59,7 +59,7 @@ class HostileImport(TestCase):
         rows = [row(**{k: v for k, v in o.items() if k != "序号"}, 序号=i + 1) for i, o in enumerate(overrides)]
         upload = io.BytesIO(xlsx(*rows))
         upload.name = "问题清单.xlsx"
-        response = self.client.post(reverse("office:import"), {"inspection": self.w.inspection.pk, "file": upload})
+        response = self.client.post(reverse("intake:start"), {"inspection": self.w.inspection.pk, "file": upload})
         assert response.status_code < 500
         if response.status_code == 302:
             preview = self.client.get(response["Location"])
@@ -114,7 +114,7 @@ class DamagedProblemList(TestCase):
     def test_a_damaged_problem_list_gets_a_chinese_answer(self, how: tuple) -> None:
         upload = io.BytesIO(damaged(xlsx(row()), how))
         upload.name = "问题清单.xlsx"
-        response = self.staff.post(reverse("office:import"), {"inspection": self.w.inspection.pk, "file": upload})
+        response = self.staff.post(reverse("intake:start"), {"inspection": self.w.inspection.pk, "file": upload})
         assert response.status_code in {200, 302}
         if response.status_code == 200:
             assert CHINESE.search(response.content.decode())

@@ -15,11 +15,11 @@ from openpyxl import Workbook
 
 from partyreview.common import spreadsheets
 from partyreview.inspections.models import Finding
-from partyreview.office.models import ImportBatch
+from partyreview.intake.models import ImportBatch
 from partyreview.orglife.imports import DUES_COLUMNS, MEMBER_COLUMNS
 from partyreview.orglife.models import DuesPayment, PartyMember
 from tests.common import hostile_workbooks as hostile
-from tests.office.workbooks import row, xlsx
+from tests.intake.template_workbooks import row, xlsx
 
 MACROS = "工作簿含有宏，请在 Excel 中另存为普通的 .xlsx 文件后再导入。"
 PASSWORD = "文件设置了密码保护，无法读取。请在 Excel 中取消密码后另存为 .xlsx 文件再导入。"
@@ -60,7 +60,7 @@ HOSTILE_FILES = {
 
 def _problem_list_page(world, client_for, data: bytes, tmp_path) -> str:
     response = client_for(world.alice).post(
-        reverse("office:import"),
+        reverse("intake:start"),
         {"inspection": world.inspection.pk, "file": SimpleUploadedFile("问题清单.xlsx", data)},
     )
     assert response.status_code == 200  # the form again, with the reason under the file field

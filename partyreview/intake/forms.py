@@ -1,5 +1,4 @@
-"""The upload form of the problem-list import. It validates and renders; the file checks live in
-common.spreadsheets and importers."""
+"""The upload form of the import. It validates and renders; the file checks live in common.spreadsheets."""
 
 from django import forms
 from django.db.models import QuerySet
@@ -12,9 +11,9 @@ class ImportUploadForm(forms.Form):
     inspection = forms.ModelChoiceField(
         label="导入到检查", queryset=Inspection.objects.none(), empty_label="请选择检查"
     )
-    file = SpreadsheetField(label="问题清单文件（.xlsx）")
+    file = SpreadsheetField(label="整改台账或问题清单（.xlsx）")
 
     def __init__(self, *args, inspections: QuerySet[Inspection], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["inspection"].queryset = inspections.select_related("inspecting_org")
-        self.fields["file"].help_text = f"请使用下载的模板填写；{limits_text()}"
+        self.fields["file"].help_text = f"各单位自己格式的整改台账、问题清单均可直接上传；{limits_text()}"

@@ -1,10 +1,10 @@
-"""Who may import problem lists, see import records, export registers and reports."""
+"""Who may import problem lists into an inspection and see the import records."""
 
 from django.db.models import QuerySet
 
 from partyreview.accounts.models import Role, User
 from partyreview.inspections.models import Inspection
-from partyreview.office.models import ImportBatch
+from partyreview.intake.models import ImportBatch
 from partyreview.organizations.permissions import has_role_over, scope_q
 
 STAFF = {Role.STAFF}
