@@ -95,7 +95,7 @@ def _import_workbook(count: int) -> tuple[bytes, object]:
     from partyreview.common.dates import local_today
     from partyreview.inspections.models import Category, InspectionKind
     from partyreview.inspections.services import inspection_create
-    from partyreview.office import importers
+    from partyreview.intake import importers
     from partyreview.organizations.models import Membership, Organization, OrganizationKind
 
     staff = User.objects.get(username="sc-staff1")
@@ -149,7 +149,7 @@ def import_findings(count: int) -> dict:
     from django.urls import reverse
 
     from partyreview.inspections.models import Finding
-    from partyreview.office.models import ImportBatch
+    from partyreview.intake.models import ImportBatch
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
     from partyreview.celery import app
@@ -161,16 +161,16 @@ def import_findings(count: int) -> dict:
     upload = SimpleUploadedFile("问题清单.xlsx", data, content_type="application/octet-stream")
     steps = {}
     started = time.perf_counter()
-    response = client.post(reverse("office:import"), {"inspection": inspection.pk, "file": upload})
+    response = client.post(reverse("intake:start"), {"inspection": inspection.pk, "file": upload})
     steps["upload_ms"] = round((time.perf_counter() - started) * 1000, 1)
     if response.status_code != 302:
         return {"status": response.status_code, "error": "upload refused", "body": response.content[:2000].decode()}
     batch = ImportBatch.objects.latest("pk")
     started = time.perf_counter()
-    preview = client.get(reverse("office:import_preview", args=[batch.pk]))
+    preview = client.get(reverse("intake:preview", args=[batch.pk]))
     steps["preview_ms"] = round((time.perf_counter() - started) * 1000, 1)
     started = time.perf_counter()
-    confirm = client.post(reverse("office:import_confirm", args=[batch.pk]))
+    confirm = client.post(reverse("intake:confirm", args=[batch.pk]))
     steps["confirm_ms"] = round((time.perf_counter() - started) * 1000, 1)
     batch.refresh_from_db()
     created = Finding.objects.filter(inspection=inspection).count()

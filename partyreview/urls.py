@@ -26,5 +26,6 @@ urlpatterns = [
     path("dashboard/", include("partyreview.dashboards.urls")),
     path("reminders/", include("partyreview.reminders.urls")),
     path("office/", include("partyreview.office.urls")),
+    path("intake/", include("partyreview.intake.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,7 +16,7 @@ STANDARD_CATEGORIES: list[tuple[str, str, str, int | None]] = [
     ("work_style", "作风建设成效不明显", "形式主义、官僚主义问题", 60),
     ("vanguard_role", "党员先锋模范作用发挥不充分", "党员未能以身作则、带头示范", 60),
     ("carriers", "活动载体单一、阵地建设不足", "缺少活动场所，活动形式单一", 90),
-    ("other", "其他", "", None),
+    ("other", "其他", "", 60),
 ]
 
 

@@ -1,14 +1,24 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
+from django.views.generic import RedirectView
 
 from partyreview.office import views
 
 app_name = "office"
 urlpatterns = [
-    # 问题清单导入: upload (optionally ?inspection=<id>), template, preview, confirm.
-    path("import/", views.import_start, name="import"),
-    path("import/template.xlsx", views.import_template, name="import_template"),
-    path("import/<int:pk>/", views.import_preview, name="import_preview"),
-    path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    # The import moved to /intake/; bookmarks and links of the old addresses land on the same pages (the
+    # page they reach checks who may see it).
+    path(
+        "import/", login_required(RedirectView.as_view(pattern_name="intake:start", query_string=True)), name="import"
+    ),
+    path(
+        "import/template.xlsx",
+        login_required(RedirectView.as_view(pattern_name="intake:template", query_string=True)),
+        name="import_template",
+    ),
+    path(
+        "import/<int:pk>/", login_required(RedirectView.as_view(pattern_name="intake:preview")), name="import_preview"
+    ),
     # 整改台账 export: takes the same query string as /rectifications/.
     path("register.xlsx", views.register_export, name="register_export"),
     # 整改情况报告 of one inspection.

@@ -1,31 +1,20 @@
-"""Import, export and report pages. Thin: fetch through the scope, check, call the service or selector."""
+"""Export and report pages. Thin: fetch through the scope, check, call the selector and the writer.
+
+The import pages moved to ``intake``; the old addresses redirect there (``office/urls.py``)."""
 
 import io
 import tempfile
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 
-from partyreview.accounts.models import Role, User
 from partyreview.common.dates import local_today
-from partyreview.common.errors import ActionRefused
-from partyreview.inspections.models import Category
 from partyreview.inspections.permissions import inspections_visible_to
-from partyreview.office import importers, services
 from partyreview.office.exporters import write_register
-from partyreview.office.forms import ImportUploadForm
-from partyreview.office.permissions import (
-    STAFF,
-    can_read_inspection_report,
-    import_batches_visible_to,
-    inspections_importable_by,
-)
+from partyreview.office.permissions import can_read_inspection_report
 from partyreview.office.reports import build_inspection_report
 from partyreview.office.selectors import inspection_report_data, register_rows
-from partyreview.organizations.permissions import is_admin, organizations_visible_to, roles_of
 from partyreview.rectifications.filters import RectificationFilter
 from partyreview.rectifications.permissions import rectifications_visible_to
 
@@ -33,89 +22,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Rows fetched per round trip while streaming the register; memory holds one chunk at a time.
 EXPORT_CHUNK = 2000
-PREVIEW_ROWS_SHOWN = 300
-
-
-def _require_staff(user: User) -> None:
-    # Pages only staff use answer 404 to everyone else, like an object outside one's scope.
-    if Role.STAFF not in roles_of(user) and not is_admin(user):
-        raise Http404
-
-
-@login_required
-def import_start(request: HttpRequest) -> HttpResponse:
-    """Step 1: download the template, choose the inspection and upload the filled file."""
-    _require_staff(request.user)
-    inspections = inspections_importable_by(request.user)
-    initial = {}
-    if request.GET.get("inspection"):
-        if not request.GET["inspection"].isdigit():
-            raise Http404
-        initial["inspection"] = get_object_or_404(inspections, pk=request.GET["inspection"])
-    form = ImportUploadForm(request.POST or None, request.FILES or None, inspections=inspections, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            batch = services.import_batch_create(
-                actor=request.user, inspection=form.cleaned_data["inspection"], upload=upload, name=upload.name
-            )
-        except ActionRefused as refused:
-            form.add_error("file", refused.message)
-        else:
-            return redirect("office:import_preview", pk=batch.pk)
-    recent = import_batches_visible_to(request.user).filter(uploaded_by=request.user).select_related("inspection")[:10]
-    return render(request, "office/import_start.html", {"form": form, "recent": recent, "initial": initial})
-
-
-@login_required
-def import_template(request: HttpRequest) -> HttpResponse:
-    """The import template, with drop-downs of the categories and of the organisations the user manages."""
-    _require_staff(request.user)
-    organizations = organizations_visible_to(request.user, roles=STAFF).filter(is_active=True)
-    if request.GET.get("inspection", "").isdigit():
-        inspection = get_object_or_404(inspections_importable_by(request.user), pk=request.GET["inspection"])
-        organizations = organizations.filter(path__startswith=inspection.inspecting_org.path)
-    data = importers.build_template(
-        categories=list(Category.objects.filter(is_active=True)), organizations=list(organizations.order_by("path"))
-    )
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename="问题清单导入模板.xlsx", content_type=XLSX)
-
-
-@login_required
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """Step 2: what the file would create, and every bad row; or, once imported, what it created."""
-    batch = get_object_or_404(
-        import_batches_visible_to(request.user).select_related("inspection__inspecting_org", "uploaded_by"), pk=pk
-    )
-    context: dict = {"batch": batch, "inspection": batch.inspection}
-    if not batch.is_imported and not batch.is_importing:
-        try:
-            plan = services.import_batch_plan(actor=request.user, batch=batch)
-        except ActionRefused as refused:
-            context["refused"] = refused.message
-        else:
-            context.update(
-                plan=plan,
-                findings_shown=plan.findings[:PREVIEW_ROWS_SHOWN],
-                findings_hidden=max(len(plan.findings) - PREVIEW_ROWS_SHOWN, 0),
-            )
-        context["form"] = ImportUploadForm(
-            inspections=inspections_importable_by(request.user), initial={"inspection": batch.inspection}
-        )
-    return render(request, "office/import_preview.html", context)
-
-
-@login_required
-@require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    """Step 3: import exactly the previewed file, all or nothing, in the worker; the preview page shows
-    the progress and then the result."""
-    batch = get_object_or_404(import_batches_visible_to(request.user), pk=pk)
-    try:
-        services.import_batch_queue(actor=request.user, batch=batch)
-    except ActionRefused as refused:
-        messages.error(request, refused.message)
-    return redirect("office:import_preview", pk=batch.pk)
 
 
 @login_required

@@ -147,6 +147,12 @@ class Rectification(models.Model):
         related_name="rectifications_assigned",
         verbose_name="责任人",
     )
+    # A ledger names administrative departments (党委办公室, 财务部) that are no party organisation; the
+    # measure keeps the name under its finding's organisation (docs/decisions/import-format.md).
+    department = models.CharField("责任部门", max_length=200, blank=True)
+    # 待指派: the ledger named a person the system does not know. The measure goes to the branch's
+    # secretary meanwhile, and the named person stays visible until staff choose the real assignee.
+    named_assignee = models.CharField("台账所列责任人（待指派）", max_length=200, blank=True)
     due_date = models.DateField("整改时限")
     original_due_date = models.DateField("原定整改时限", editable=False)
     # 预警日期: the day the light turns yellow (7 days before the deadline, or 80 % of the allotted time,
@@ -225,6 +231,11 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finding} · 措施{self.number}"
+
+    @property
+    def is_awaiting_assignment(self) -> bool:
+        """待指派: imported with a person the system did not know (see ``named_assignee``)."""
+        return bool(self.named_assignee)
 
     @property
     def is_closed(self) -> bool:

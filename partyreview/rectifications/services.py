@@ -310,6 +310,8 @@ def rectification_update(
         if assignee is not None and assignee.pk != r.assignee_id:
             _check_measure(finding=r.finding, responsible_org=r.responsible_org, assignee=assignee, due_date=r.due_date)
             r.assignee = assignee
+            # Choosing the assignee is what settles a 待指派 measure imported with an unknown person.
+            r.named_assignee = ""
             changes.append("责任人")
         if responsible_leader is not None and responsible_leader.pk != r.responsible_leader_id:
             r.responsible_leader = responsible_leader

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from partyreview.common.dates import local_today
 from partyreview.inspections.models import Finding, FindingSource, Inspection
-from partyreview.office.importers import DATA_SHEET, HEADERS
+from partyreview.intake.importers import DATA_SHEET, HEADERS
 
 # The live server needs a transactional database, whose flush between tests would also drop the
 # categories a data migration seeds; serialized rollback puts them back for the next test.
@@ -69,7 +69,7 @@ def test_staff_import_a_problem_list_from_excel(live_server, page, login, screen
     before = Finding.objects.filter(inspection=inspection).count()
     login(page, live_server, "staff")
 
-    page.goto(f"{live_server.url}/office/import/?inspection={inspection.pk}")
+    page.goto(f"{live_server.url}/intake/?inspection={inspection.pk}")
     assert page.locator("select[name=inspection]").input_value() == str(inspection.pk)
     with page.expect_download() as download:
         page.click("#download-template")

@@ -6,11 +6,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from partyreview.celery import app as celery_app
-from partyreview.office.models import ImportBatch, ImportStatus
+from partyreview.intake.models import ImportBatch, ImportStatus
 from partyreview.rectifications.models import RectificationStatus
 from tests.factories import pdf_upload
-from tests.office.test_import_views import post_file
-from tests.office.workbooks import row, xlsx
+from tests.intake.template_workbooks import row, xlsx
+from tests.intake.test_import_views import post_file
 
 DEAD_BROKER = "redis://127.0.0.1:9/0"  # the discard port: nothing listens there
 
@@ -55,7 +55,7 @@ def test_an_import_confirmed_while_the_broker_is_down_waits_with_a_reason(
     post_file(client, world, xlsx(row()))
     batch = ImportBatch.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("office:import_confirm", args=[batch.pk]))
+        response = client.post(reverse("intake:confirm", args=[batch.pk]))
     assert response.status_code == 302
     batch.refresh_from_db()
     assert batch.status == ImportStatus.PREVIEW

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from partyreview.inspections.models import Finding
-from partyreview.office.importers import HEADERS
+from partyreview.intake.importers import HEADERS
 from partyreview.rectifications.models import Rectification
 from tests.conftest import build_world
-from tests.office.workbooks import row, xlsx
+from tests.intake.template_workbooks import row, xlsx
 
 PAYLOAD = "<script>alert('x')</script>"
 cell = st.one_of(
@@ -41,7 +41,7 @@ class HostileImport(TestCase):
         rows = [row(**{k: v for k, v in o.items() if k != "序号"}, 序号=i + 1) for i, o in enumerate(overrides)]
         upload = io.BytesIO(xlsx(*rows))
         upload.name = "问题清单.xlsx"
-        response = self.client.post(reverse("office:import"), {"inspection": self.w.inspection.pk, "file": upload})
+        response = self.client.post(reverse("intake:start"), {"inspection": self.w.inspection.pk, "file": upload})
         assert response.status_code < 500
         if response.status_code == 302:
             preview = self.client.get(response["Location"])

@@ -58,10 +58,15 @@ TABLE: dict[str, Row] = {
     "inspections:workbench": Row((L, O, A, A, A, O)),
     "login": Row((O, A, A, A, A, A)),
     "logout": Row((P, P, P, P, P, P)),
-    "office:import": Row((L, O, N, N, N, O)),
-    "office:import_confirm": Row((L, P, P, P, P, P), "import_batch", scoped=False),
-    "office:import_preview": Row((L, O, N, N, N, O), "import_batch", scoped=False),
-    "office:import_template": Row((L, O, N, N, N, O)),
+    "intake:choose": Row((L, P, P, P, P, P), "import_batch", scoped=False),
+    "intake:start": Row((L, O, N, N, N, O)),
+    "intake:confirm": Row((L, P, P, P, P, P), "import_batch", scoped=False),
+    "intake:preview": Row((L, O, N, N, N, O), "import_batch", scoped=False),
+    "intake:template": Row((L, O, N, N, N, O)),
+    # The import's old addresses redirect to intake's (which hold the permission checks above).
+    "office:import": Row((L, A, A, A, A, A)),
+    "office:import_preview": Row((L, A, A, A, A, A), "import_batch", scoped=False),
+    "office:import_template": Row((L, A, A, A, A, A)),
     "office:inspection_report": Row((L, O, O, N, N, O), "inspection"),
     "office:register_export": Row((L, O, O, O, O, O)),
     "orglife:branch": Row((L, O, O, O, N, O), "org"),
@@ -150,7 +155,7 @@ class Objects:
 
 def _pair_objects() -> Objects:
     from partyreview.inspections.services import inspection_create
-    from partyreview.office.models import ImportBatch
+    from partyreview.intake.models import ImportBatch
     from partyreview.orglife import services as orglife
     from partyreview.orglife.models import Breach, MeetingRecord, PartyMember
     from partyreview.rectifications import services

@@ -35,8 +35,8 @@ from django.utils import timezone
 
 from partyreview.accounts.models import Notification
 from partyreview.inspections.models import Finding
-from partyreview.office import services as office
-from partyreview.office.models import ImportBatch, ImportStatus
+from partyreview.intake import services as office
+from partyreview.intake.models import ImportBatch, ImportStatus
 from partyreview.rectifications.models import Rectification
 from partyreview.reminders import services as reminders
 from partyreview.reminders import tasks as reminder_tasks
@@ -48,7 +48,7 @@ from partyreview.reminders.models import (
     SweepRun,
     SweepTrigger,
 )
-from tests.office.workbooks import row, xlsx
+from tests.intake.template_workbooks import row, xlsx
 from tests.reminders import conftest as reminder_fixtures
 from tests.reminders.integration import Process, build_overdue_world, require_redis, wait_until, worker_env
 from tests.security.worker_pauses import marker_name
@@ -61,7 +61,7 @@ broker_queue = reminder_fixtures.broker_queue
 smtp = reminder_fixtures.smtp
 policy = reminder_fixtures.policy
 
-IMPORT_TASK = "partyreview.office.tasks.import_batch_run"
+IMPORT_TASK = "partyreview.intake.tasks.import_batch_run"
 EMAIL_TASK = "partyreview.reminders.tasks.deliver_email"
 SWEEP_TASK = "partyreview.reminders.tasks.reminders_sweep"
 FINDINGS = 40  # two measures each; the worker is stopped half-way through

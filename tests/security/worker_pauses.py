@@ -65,7 +65,7 @@ class Pauses:
         if label == "inspections.Finding" and created:
             self.findings_saved += 1
             self.reach(f"finding:{self.findings_saved}")
-        elif label == "office.ImportBatch" and instance.status == "imported":
+        elif label == "intake.ImportBatch" and instance.status == "imported":
             from django.db import transaction
 
             transaction.on_commit(lambda: self.reach("import-committed", [instance.pk]))

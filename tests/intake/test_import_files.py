@@ -6,9 +6,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from partyreview.office import importers
-from partyreview.office.importers import ImportRefused
-from tests.office.workbooks import row, to_bytes, workbook, xlsx
+from partyreview.intake import importers
+from partyreview.intake.importers import ImportRefused
+from tests.intake.template_workbooks import row, to_bytes, workbook, xlsx
 
 
 def refusal(data: bytes) -> str:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from partyreview.office.models import ImportBatch
+from partyreview.intake.models import ImportBatch
 
 
 @admin.register(ImportBatch)

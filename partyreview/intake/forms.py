@@ -1,4 +1,4 @@
-"""The upload form of the problem-list import. It validates and renders; the file checks live in importers."""
+"""The upload form of the problem-list import. It validates and renders; the file checks live in the reader."""
 
 from django import forms
 from django.conf import settings
@@ -12,7 +12,7 @@ class ImportUploadForm(forms.Form):
         label="导入到检查", queryset=Inspection.objects.none(), empty_label="请选择检查"
     )
     file = forms.FileField(
-        label="问题清单文件（.xlsx）",
+        label="问题清单或整改台账（.xlsx）",
         widget=forms.ClearableFileInput(
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
@@ -22,6 +22,6 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["inspection"].queryset = inspections.select_related("inspecting_org")
         limit = settings.OFFICE_IMPORT_MAX_BYTES / 1024 / 1024
-        self.fields[
-            "file"
-        ].help_text = f"请使用下载的模板填写；文件不超过 {limit:.0f} MB、{settings.OFFICE_IMPORT_MAX_ROWS} 行。"
+        rows = settings.OFFICE_IMPORT_MAX_ROWS
+        help_text = f"各单位自己格式的整改台账、问题清单均可直接上传；文件不超过 {limit:.0f} MB、{rows} 行。"
+        self.fields["file"].help_text = help_text

@@ -8,13 +8,13 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from partyreview.accounts.models import Notification
-from partyreview.common.errors import ActionRefused
 from partyreview.inspections.models import Finding
-from partyreview.office import services
-from partyreview.office.models import ImportBatch, ImportStatus
-from partyreview.office.services import import_batch_create
+from partyreview.intake import writer
+from partyreview.intake.models import ImportBatch, ImportStatus
+from partyreview.intake.services import import_batch_create
+from partyreview.organizations.models import Organization
 from partyreview.rectifications.models import Rectification
-from tests.office.workbooks import row, xlsx
+from tests.intake.template_workbooks import row, xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,7 +24,7 @@ def upload(data: bytes, name: str = "问题清单.xlsx") -> SimpleUploadedFile:
 
 
 def post_file(client, world, data: bytes, name: str = "问题清单.xlsx"):
-    return client.post(reverse("office:import"), {"inspection": world.inspection.pk, "file": upload(data, name)})
+    return client.post(reverse("intake:start"), {"inspection": world.inspection.pk, "file": upload(data, name)})
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def confirm(django_capture_on_commit_callbacks):
 
     def press(client, batch):
         with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(reverse("office:import_confirm", args=[batch.pk]))
+            response = client.post(reverse("intake:confirm", args=[batch.pk]))
         # Follow the redirect only now, after the worker ran, as a person reloading the page would.
         return client.get(response["Location"])
 
@@ -43,10 +43,10 @@ def confirm(django_capture_on_commit_callbacks):
 def test_staff_uploads_previews_and_imports(world, client_for, confirm):
     client = client_for(world.alice)
 
-    response = post_file(client, world, xlsx(row(), row(序号=1, 整改措施="第二项"), row(序号=2)))
+    response = post_file(client, world, xlsx(row(), row(序号=1, 整改措施="第二项"), row(序号=2, 问题描述="另一个问题")))
     batch = ImportBatch.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("office:import_preview", args=[batch.pk])
+    assert response["Location"] == reverse("intake:preview", args=[batch.pk])
     assert batch.status == ImportStatus.PREVIEW and batch.file
     assert not Finding.objects.exists()
 
@@ -65,14 +65,16 @@ def test_staff_uploads_previews_and_imports(world, client_for, confirm):
 
 def test_the_preview_lists_every_bad_row_and_offers_no_import(world, client_for, confirm):
     client = client_for(world.alice)
-    post_file(client, world, xlsx(row(), row(序号=2, 党组织="不存在的支部", 整改时限="下个月")))
+    post_file(client, world, xlsx(row(), row(序号=2, 党组织="不存在的支部"), row(序号=3, 问题描述="乙", 整改措施=None)))
     batch = ImportBatch.objects.get()
 
-    page = client.get(reverse("office:import_preview", args=[batch.pk])).content.decode()
+    page = client.get(reverse("intake:preview", args=[batch.pk])).content.decode()
 
     assert "错误 2 处" in page
-    assert "<td>第4行</td><td>党组织</td><td>找不到党组织“不存在的支部”，请填写党组织名称或编码</td>" in page
-    assert "<td>第4行</td><td>整改时限</td><td>“下个月”不是有效日期，请填写如 2026-03-31 的日期</td>" in page
+    assert (
+        "<td>第4行</td><td>党组织</td><td>在本次检查（测试党委）和您的管理范围内找不到党组织“不存在的支部”</td>" in page
+    )
+    assert "<td>第5行</td><td>整改措施</td><td>缺少整改措施</td>" in page
     assert 'id="confirm-import"' not in page
 
     response = confirm(client, batch)
@@ -126,7 +128,7 @@ def test_reimporting_the_same_file_through_the_pages_reports_already_there(world
 
     post_file(client, world, data)
     second = ImportBatch.objects.filter(status=ImportStatus.PREVIEW).get()
-    page = client.get(reverse("office:import_preview", args=[second.pk])).content.decode()
+    page = client.get(reverse("intake:preview", args=[second.pk])).content.decode()
 
     assert "已存在，跳过" in page
     assert "文件中的问题均已存在，无需导入。" in page
@@ -138,8 +140,8 @@ def test_while_the_worker_imports_the_page_says_so_and_refreshes(world, client_f
     post_file(client, world, xlsx(row()))
     batch = ImportBatch.objects.get()
 
-    page = client.post(reverse("office:import_confirm", args=[batch.pk]), follow=True).content.decode()
-    again = client.post(reverse("office:import_confirm", args=[batch.pk]), follow=True).content.decode()
+    page = client.post(reverse("intake:confirm", args=[batch.pk]), follow=True).content.decode()
+    again = client.post(reverse("intake:confirm", args=[batch.pk]), follow=True).content.decode()
 
     assert ImportBatch.objects.get().status == ImportStatus.IMPORTING
     assert 'id="import-running"' in page and '<meta http-equiv="refresh" content="3">' in page
@@ -156,13 +158,13 @@ def test_the_person_who_confirmed_is_told_when_the_import_is_done(world, client_
 
     note = Notification.objects.get(recipient=world.alice, kind="import_done")
     assert (note.title, note.body) == ("问题清单导入完成", "新建问题 1 个、整改措施 1 项。")
-    assert note.url == reverse("office:import_preview", args=[batch.pk])
+    assert note.url == reverse("intake:preview", args=[batch.pk])
 
 
 def test_the_worker_task_repeated_after_the_import_committed_changes_nothing(world, client_for, confirm):
     """The broker hands a task out again when its worker died after the commit but before acknowledging it
     (tests/security/test_worker_killed.py does that with a real worker)."""
-    from partyreview.office.tasks import import_batch_run
+    from partyreview.intake.tasks import import_batch_run
 
     client = client_for(world.alice)
     post_file(client, world, xlsx(row()))
@@ -180,32 +182,30 @@ def test_a_refusal_in_the_worker_keeps_nothing_and_shows_the_reason_on_the_previ
     world, client_for, confirm, monkeypatch
 ):
     client = client_for(world.alice)
-    post_file(client, world, xlsx(row(), row(序号=2)))
+    post_file(client, world, xlsx(row(), row(序号=2, 问题描述="另一个问题")))
     batch = ImportBatch.objects.get()
-    # Between the check at confirmation and the worker's run, someone archives the way in: a refusal.
-    real = services.finding_file
-    calls = []
+    # Between the check at confirmation and the worker's run, the branch is deactivated: a refusal.
+    real = writer._refuse_unless_allowed
 
-    def refuse_the_second(**kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise ActionRefused("党组织已停用。")
-        return real(**kwargs)
+    def deactivate_first(actor, inspection, findings):
+        Organization.objects.filter(pk=world.a1.pk).update(is_active=False)
+        return real(actor, inspection, findings)
 
-    monkeypatch.setattr(services, "finding_file", refuse_the_second)
+    monkeypatch.setattr(writer, "_refuse_unless_allowed", deactivate_first)
 
     page = confirm(client, batch).content.decode()
 
     batch.refresh_from_db()
-    assert (batch.status, batch.error) == (ImportStatus.PREVIEW, "第4行（序号 2）：党组织已停用。 未导入任何数据。")
-    assert "上次确认导入未成功：第4行（序号 2）：党组织已停用。 未导入任何数据。" in page
+    reason = "党组织“机关第一党支部”已不存在或已停用，未导入任何数据。"
+    assert (batch.status, batch.error) == (ImportStatus.PREVIEW, reason)
+    assert f"上次确认导入未成功：{reason}" in page
     assert not Finding.objects.exists()
     assert batch.file
     assert Notification.objects.filter(recipient=world.alice, kind="import_failed").exists()
 
 
 def test_the_template_downloads_as_an_xlsx(world, client_for):
-    response = client_for(world.alice).get(reverse("office:import_template"), {"inspection": world.inspection.pk})
+    response = client_for(world.alice).get(reverse("intake:template"), {"inspection": world.inspection.pk})
 
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
@@ -224,10 +224,10 @@ def _preview_batch(world):
 
 
 ACTIONS = {
-    "upload page": lambda world, batch: ("get", reverse("office:import") + f"?inspection={world.inspection.pk}"),
-    "template": lambda world, batch: ("get", reverse("office:import_template")),
-    "preview": lambda world, batch: ("get", reverse("office:import_preview", args=[batch.pk])),
-    "confirm": lambda world, batch: ("post", reverse("office:import_confirm", args=[batch.pk])),
+    "upload page": lambda world, batch: ("get", reverse("intake:start") + f"?inspection={world.inspection.pk}"),
+    "template": lambda world, batch: ("get", reverse("intake:template")),
+    "preview": lambda world, batch: ("get", reverse("intake:preview", args=[batch.pk])),
+    "confirm": lambda world, batch: ("post", reverse("intake:confirm", args=[batch.pk])),
 }
 # The inspection is run by the committee: only committee staff (Alice) and the superuser may import into it.
 # Gina is staff, but of general branch A only; she may open the upload page and template, not this inspection.
@@ -256,7 +256,7 @@ def test_only_staff_over_the_inspecting_organisation_reach_the_import(world, cli
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, world):
-    response = client.get(reverse("office:import"))
+    response = client.get(reverse("intake:start"))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -267,7 +267,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, world):
 
 def test_the_command_imports_a_file_and_a_second_run_creates_nothing(world, tmp_path):
     path = tmp_path / "清单.xlsx"
-    path.write_bytes(xlsx(row(), row(序号=1, 整改措施="第二项"), row(序号=2)))
+    path.write_bytes(xlsx(row(), row(序号=1, 整改措施="第二项"), row(序号=2, 问题描述="另一个问题")))
     out = io.StringIO()
 
     call_command("import_findings", str(path), inspection=world.inspection.pk, user="alice", stdout=out)
@@ -283,14 +283,12 @@ def test_the_command_imports_a_file_and_a_second_run_creates_nothing(world, tmp_
 
 def test_the_command_reports_every_error_and_imports_nothing(world, tmp_path):
     path = tmp_path / "清单.xlsx"
-    path.write_bytes(xlsx(row(), row(序号=2, 问题类别="不存在的类别")))
+    path.write_bytes(xlsx(row(), row(序号=2, 问题描述="乙", 整改措施=None)))
 
     with pytest.raises(CommandError) as failed:
         call_command("import_findings", str(path), inspection=world.inspection.pk, user="alice")
 
-    assert str(failed.value) == (
-        "文件中有 1 处错误，未导入任何数据：\n第4行“问题类别”：问题类别“不存在的类别”不存在，请从下拉列表中选择"
-    )
+    assert str(failed.value) == "文件中有 1 处错误，未导入任何数据：\n第4行“整改措施”：缺少整改措施"
     assert not Finding.objects.exists()
 
 

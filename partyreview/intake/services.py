@@ -1,16 +1,17 @@
-"""Writes of the office app: storing an upload for preview, and importing a clean plan in one transaction.
+"""Writes of the import: keeping an upload for its preview, planning it, and importing it all or nothing.
 
-Every finding and measure is created through ``rectifications.services.finding_file``, so imported
-records carry the same checks, history and notifications as those typed in by hand.
+A file is kept (under a random name, with its SHA-256) from upload to confirmation; every step plans it
+again from those bytes with the choices made in the preview (``ImportBatch.choices``), so the worker
+imports exactly what the user saw. The writing itself is ``writer.findings_import_plan``: one transaction,
+bulk inserts, progress told through the cache so the page can show it while the transaction is open.
 """
 
 import datetime
 import hashlib
-import io
 import logging
-from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -19,30 +20,21 @@ from django.utils import timezone
 from partyreview.accounts.models import User
 from partyreview.accounts.services import notification_create
 from partyreview.common.errors import ActionRefused
-from partyreview.inspections.models import Finding, FindingSource, Inspection
-from partyreview.office import importers
-from partyreview.office.importers import ImportPlan, ImportRefused
-from partyreview.office.models import ImportBatch, ImportStatus
-from partyreview.office.permissions import can_import_findings
-from partyreview.rectifications.services import MeasureInput, finding_file
+from partyreview.inspections.models import Inspection
+from partyreview.intake import importers
+from partyreview.intake.importers import ImportRefused
+from partyreview.intake.ledger import read_ledger
+from partyreview.intake.models import ImportBatch, ImportStatus
+from partyreview.intake.permissions import can_import_findings
+from partyreview.intake.plan import Choices, Plan, plan_rows
+from partyreview.intake.writer import ImportResult, findings_import_plan
 
 logger = logging.getLogger(__name__)
 
 # Unconfirmed uploads are scratch files; they are cleared out after this long.
 PREVIEW_LIFETIME = datetime.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    findings_created: int
-    measures_created: int
-    findings_skipped: int
-
-    def __str__(self) -> str:
-        text = f"新建问题 {self.findings_created} 个、整改措施 {self.measures_created} 项"
-        if self.findings_skipped:
-            text += f"，{self.findings_skipped} 个问题已存在，跳过"
-        return text
+# How long the worker's progress stays readable after its last report.
+PROGRESS_SECONDS = 3600
 
 
 def _require_importer(actor: User, inspection: Inspection) -> None:
@@ -50,63 +42,29 @@ def _require_importer(actor: User, inspection: Inspection) -> None:
         raise ActionRefused("您无权向该检查导入问题清单。")
 
 
-def findings_import(*, actor: User, inspection: Inspection, plan: ImportPlan) -> ImportResult:
-    """Create every finding of a clean plan, or none: one transaction, and any refusal rolls it all back."""
-    _require_importer(actor, inspection)
-    if plan.errors:
-        raise ActionRefused(f"文件中有 {len(plan.errors)} 处错误，未导入任何数据。请修改后重新上传。")
-    created = measures = skipped = 0
-    with transaction.atomic():
-        # Two people importing into one inspection at once are serialised here; the second then finds
-        # the first one's sequence numbers and skips them, as a re-import does.
-        Inspection.objects.select_for_update().filter(pk=inspection.pk).first()
-        existing = set(
-            Finding.objects.filter(inspection=inspection, sequence__in=[f.sequence for f in plan.findings]).values_list(
-                "sequence", flat=True
-            )
-        )
-        skipped = len(plan.skipped)
-        for item in plan.findings:
-            if item.sequence in existing:
-                skipped += 1
-                continue
-            try:
-                finding_file(
-                    actor=actor,
-                    inspection=inspection,
-                    organization=item.organization,
-                    category=item.category,
-                    description=item.description,
-                    found_on=item.found_on,
-                    severity=item.severity,
-                    basis=item.basis,
-                    source=FindingSource.IMPORT,
-                    sequence=item.sequence,
-                    measures=[
-                        MeasureInput(
-                            measure=m.measure,
-                            assignee=m.assignee,
-                            due_date=m.due_date,
-                            kind=m.kind,
-                            responsible_leader=m.responsible_leader,
-                        )
-                        for m in item.measures
-                    ],
-                )
-            except ActionRefused as refused:
-                raise ActionRefused(
-                    f"第{item.rows[0]}行（序号 {item.sequence}）：{refused.message} 未导入任何数据。"
-                ) from refused
-            created += 1
-            measures += len(item.measures)
-    return ImportResult(findings_created=created, measures_created=measures, findings_skipped=skipped)
+def _plan_data(*, actor: User, inspection: Inspection, data: bytes, choices: dict[str, Any]) -> Plan:
+    read = read_ledger(data, choices=choices)
+    plan = plan_rows(
+        actor=actor,
+        inspection=inspection,
+        rows=read.rows,
+        choices=Choices(
+            keep_whole=choices.get("keep_whole", ()),
+            categories=choices.get("categories", {}),
+        ),
+    )
+    if read.errors:
+        plan.errors = sorted([*read.errors, *plan.errors], key=lambda e: (e.row, e.column))
+    if not read.rows:
+        raise ImportRefused("文件中没有可导入的数据行。")
+    return plan
 
 
 def import_batch_create(*, actor: User, inspection: Inspection, upload: IO[bytes], name: str) -> ImportBatch:
     """Check an uploaded file and keep it for the preview. A file refused as a whole is not kept."""
     _require_importer(actor, inspection)
     data = importers.check_container(upload)
-    importers.read_workbook(io.BytesIO(data))
+    read_ledger(data)
     _discard_stale_previews(actor)
     batch = ImportBatch(
         inspection=inspection,
@@ -134,7 +92,7 @@ def _discard_stale_previews(actor: User) -> None:
         batch.delete()
 
 
-def import_batch_plan(*, actor: User, batch: ImportBatch) -> ImportPlan:
+def import_batch_plan(*, actor: User, batch: ImportBatch) -> Plan:
     """Read the stored upload again and check it against the database as it is now."""
     if not batch.file:
         raise ImportRefused("暂存的文件已不存在，请重新上传。")
@@ -145,14 +103,13 @@ def import_batch_plan(*, actor: User, batch: ImportBatch) -> ImportPlan:
         raise ImportRefused("暂存的文件已不存在，请重新上传。") from None
     if hashlib.sha256(data).hexdigest() != batch.sha256:
         raise ImportRefused("暂存的文件与预览时不一致，请重新上传。")
-    rows = importers.read_workbook(io.BytesIO(data))
-    return importers.plan_import(actor=actor, inspection=batch.inspection, rows=rows)
+    return _plan_data(actor=actor, inspection=batch.inspection, data=data, choices=batch.choices or {})
 
 
 def import_batch_queue(*, actor: User, batch: ImportBatch) -> ImportBatch:
     """Confirm a previewed upload: check it again now, so a problem shows at once, then hand the import to
     the worker — a list of thousands of rows takes longer than a web request may last."""
-    from partyreview.office.tasks import import_batch_run  # the task module imports this one
+    from partyreview.intake.tasks import import_batch_run  # the task module imports this one
 
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().select_related("inspection__inspecting_org").get(pk=batch.pk)
@@ -193,7 +150,12 @@ def import_batch_confirm(*, actor: User, batch: ImportBatch) -> ImportResult:
         if locked.is_imported:
             raise ActionRefused("该文件已经导入，无需重复确认。")
         plan = import_batch_plan(actor=actor, batch=locked)
-        result = findings_import(actor=actor, inspection=locked.inspection, plan=plan)
+        result = findings_import_plan(
+            actor=actor,
+            inspection=locked.inspection,
+            plan=plan,
+            progress=lambda done, total: _report_progress(locked.pk, done, total),
+        )
         stored = locked.file.name
         locked.file = ""
         locked.status = ImportStatus.IMPORTED
@@ -218,7 +180,7 @@ def import_batch_execute(*, actor: User, batch: ImportBatch) -> ImportResult | N
     the broker, and that second run must find the work done and do nothing — neither report the finished
     import as refused ("already imported") nor lose the message that it finished.
     """
-    url = reverse("office:import_preview", args=[batch.pk])
+    url = reverse("intake:preview", args=[batch.pk])
     try:
         with transaction.atomic():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
@@ -255,18 +217,54 @@ def _import_failed(batch: ImportBatch, message: str) -> None:
     )
 
 
-def findings_import_file(*, actor: User, inspection: Inspection, stream: IO[bytes], name: str) -> ImportResult:
+def _progress_key(batch_pk: int) -> str:
+    return f"intake:progress:{batch_pk}"
+
+
+def _report_progress(batch_pk: int, done: int, total: int) -> None:
+    # The import's transaction is open while it runs, so its rows tell nobody how far it has come; the
+    # shared cache does (Redis in production, files on a bare machine). A lost entry only hides the bar.
+    try:
+        cache.set(_progress_key(batch_pk), {"done": done, "total": total}, PROGRESS_SECONDS)
+    except Exception:
+        logger.warning("could not record progress of import batch %s", batch_pk, exc_info=True)
+
+
+def import_batch_progress(batch: ImportBatch) -> dict[str, int] | None:
+    """How far the worker has come with a confirmed import: {"done", "total"} findings, or None."""
+    try:
+        return cache.get(_progress_key(batch.pk))
+    except Exception:
+        return None
+
+
+def import_batch_choose(*, actor: User, batch: ImportBatch, choices: dict[str, Any]) -> ImportBatch:
+    """Keep what the user decided in the preview (measures kept as one, categories chosen) for the next
+    plan of this upload. Only a batch still awaiting confirmation may change."""
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().select_related("inspection__inspecting_org").get(pk=batch.pk)
+        _require_importer(actor, locked.inspection)
+        if locked.status != ImportStatus.PREVIEW:
+            raise ActionRefused("该文件已确认导入，不能再修改预览中的选择。")
+        merged = dict(locked.choices or {})
+        merged.update(choices)
+        locked.choices = merged
+        locked.save(update_fields=["choices"])
+    return locked
+
+
+def findings_import_file(
+    *, actor: User, inspection: Inspection, stream: IO[bytes], name: str, choices: dict[str, Any] | None = None
+) -> ImportResult:
     """The command-line path: read, check and import in one go, leaving an import record behind."""
     _require_importer(actor, inspection)
     data = importers.check_container(stream)
-    rows = importers.read_workbook(io.BytesIO(data))
-    plan = importers.plan_import(actor=actor, inspection=inspection, rows=rows)
+    plan = findings_plan_file(actor=actor, inspection=inspection, data=data, choices=choices)
     if plan.errors:
-        raise ImportRefused(
-            f"文件中有 {len(plan.errors)} 处错误，未导入任何数据：\n{importers.errors_text(plan.errors)}"
-        )
+        listed = "\n".join(str(e) for e in plan.errors)
+        raise ImportRefused(f"文件中有 {len(plan.errors)} 处错误，未导入任何数据：\n{listed}")
     with transaction.atomic():
-        result = findings_import(actor=actor, inspection=inspection, plan=plan)
+        result = findings_import_plan(actor=actor, inspection=inspection, plan=plan)
         ImportBatch.objects.create(
             inspection=inspection,
             uploaded_by=actor,
@@ -278,5 +276,14 @@ def findings_import_file(*, actor: User, inspection: Inspection, stream: IO[byte
             findings_created=result.findings_created,
             measures_created=result.measures_created,
             findings_skipped=result.findings_skipped,
+            choices=choices or {},
         )
     return result
+
+
+def findings_plan_file(
+    *, actor: User, inspection: Inspection, data: bytes, choices: dict[str, Any] | None = None
+) -> Plan:
+    """The plan of a file, written nowhere: what ``import_findings --dry-run`` prints."""
+    _require_importer(actor, inspection)
+    return _plan_data(actor=actor, inspection=inspection, data=data, choices=choices or {})

@@ -1,10 +1,10 @@
-"""Celery tasks of the office app: thin, they load by id and call one service."""
+"""Celery tasks of the intake app: thin, they load by id and call one service."""
 
 from celery import shared_task
 
 from partyreview.accounts.models import User
-from partyreview.office.models import ImportBatch
-from partyreview.office.services import import_batch_execute
+from partyreview.intake.models import ImportBatch
+from partyreview.intake.services import import_batch_execute
 
 
 @shared_task

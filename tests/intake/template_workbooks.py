@@ -5,13 +5,13 @@ import io
 
 import openpyxl
 
-from partyreview.common.dates import local_today
 from partyreview.inspections.models import Category
-from partyreview.office.importers import DATA_SHEET, HEADERS, build_template
+from partyreview.intake.importers import DATA_SHEET, HEADERS, build_template
 from partyreview.organizations.models import Organization
 
-FOUND = local_today() - datetime.timedelta(days=5)
-DUE = local_today() + datetime.timedelta(days=30)
+# Fixed dates: the intake tests pin the clock at 2026-11-04 (tests/intake/conftest.py).
+FOUND = datetime.date(2026, 10, 30)
+DUE = datetime.date(2026, 12, 4)
 
 
 def template_bytes() -> bytes:
