@@ -276,6 +276,11 @@ class _Segmenter:
                 del self.levels[depth:]
                 break
         else:
+            if marker.style == "一、" and self.levels:
+                # "一、" is the top of official numbering wherever it first appears (a pasted excerpt may
+                # start at "（一）"): it closes everything open.
+                self.levels.clear()
+                self.current = None
             # A deeper item under a short "problem" that has no detail yet: that was a heading after all.
             current = self.current
             if (

@@ -8,9 +8,12 @@ bulk inserts, progress told through the cache so the page can show it while the 
 
 import datetime
 import hashlib
+import io
 import logging
+import zipfile
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -22,11 +25,14 @@ from partyreview.accounts.services import notification_create
 from partyreview.common.errors import ActionRefused
 from partyreview.inspections.models import Inspection
 from partyreview.intake import importers
+from partyreview.intake.document_rows import read_document_rows
+from partyreview.intake.documents import read_feedback_file
+from partyreview.intake.fields import Field
 from partyreview.intake.importers import ImportRefused
 from partyreview.intake.ledger import read_ledger
 from partyreview.intake.models import ImportBatch, ImportStatus
 from partyreview.intake.permissions import can_import_findings
-from partyreview.intake.plan import Choices, Plan, plan_rows
+from partyreview.intake.plan import Choices, Issue, Plan, plan_rows
 from partyreview.intake.writer import ImportResult, findings_import_plan
 
 logger = logging.getLogger(__name__)
@@ -42,7 +48,58 @@ def _require_importer(actor: User, inspection: Inspection) -> None:
         raise ActionRefused("您无权向该检查导入问题清单。")
 
 
+def is_document(data: bytes) -> bool:
+    """A feedback document (.docx, text) rather than a workbook, judged from the bytes."""
+    if data.startswith(importers.OLE_MAGIC):
+        return False  # an old .xls or .doc, or an encrypted file: the workbook checks explain it
+    if not data.startswith(b"PK"):
+        return True
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" not in archive.namelist()
+    except (zipfile.BadZipFile, ValueError):
+        return False
+
+
+def read_upload(stream: IO[bytes]) -> bytes:
+    """The bytes of an upload that is a workbook or a feedback document, or a Chinese refusal."""
+    head = stream.read(8)
+    stream.seek(0)
+    if head.startswith(b"PK") or head.startswith(importers.OLE_MAGIC):
+        data = stream.read(settings.OFFICE_IMPORT_MAX_BYTES + 1)
+        stream.seek(0)
+        if not is_document(data):
+            return importers.check_container(stream)
+    data = stream.read(settings.OFFICE_IMPORT_MAX_BYTES + 1)
+    read_feedback_file(data)  # refuses what is no readable document
+    return data
+
+
+def _plan_document(*, actor: User, inspection: Inspection, data: bytes, choices: dict[str, Any]) -> Plan:
+    read = read_document_rows(data, actor=actor, choices=choices)
+    if not read.rows:
+        raise ImportRefused(
+            "文档中没有找到问题。请确认问题按“一、（一）1.”或“一是、二是”等编号列出，或在“现将……反馈如下：”之后逐段书写。"
+        )
+    plan = plan_rows(
+        actor=actor,
+        inspection=inspection,
+        rows=read.rows,
+        choices=Choices(categories=choices.get("categories", {})),
+    )
+    plan.left_out = read.skipped
+    # 党组织: the inspection's inspected organisation when there is exactly one; otherwise the user says.
+    asked = not choices.get("organization") and inspection.inspected_orgs.count() != 1
+    if asked and any(not row.values.get(Field.ORGANIZATION) for row in read.rows):
+        plan.errors.insert(
+            0, Issue(0, "党组织", "本次检查有多个（或没有）被检查党组织，请在预览上方选择这些问题所属的党组织")
+        )
+    return plan
+
+
 def _plan_data(*, actor: User, inspection: Inspection, data: bytes, choices: dict[str, Any]) -> Plan:
+    if is_document(data):
+        return _plan_document(actor=actor, inspection=inspection, data=data, choices=choices)
     read = read_ledger(data, choices=choices)
     plan = plan_rows(
         actor=actor,
@@ -63,8 +120,9 @@ def _plan_data(*, actor: User, inspection: Inspection, data: bytes, choices: dic
 def import_batch_create(*, actor: User, inspection: Inspection, upload: IO[bytes], name: str) -> ImportBatch:
     """Check an uploaded file and keep it for the preview. A file refused as a whole is not kept."""
     _require_importer(actor, inspection)
-    data = importers.check_container(upload)
-    read_ledger(data)
+    data = read_upload(upload)
+    if not is_document(data):
+        read_ledger(data)
     _discard_stale_previews(actor)
     batch = ImportBatch(
         inspection=inspection,
@@ -258,7 +316,7 @@ def findings_import_file(
 ) -> ImportResult:
     """The command-line path: read, check and import in one go, leaving an import record behind."""
     _require_importer(actor, inspection)
-    data = importers.check_container(stream)
+    data = read_upload(stream)
     plan = findings_plan_file(actor=actor, inspection=inspection, data=data, choices=choices)
     if plan.errors:
         listed = "\n".join(str(e) for e in plan.errors)

@@ -12,7 +12,7 @@ def seed(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("inspections", "0002_standard_categories"),
-        ("rectifications", "0004_measure_library"),
+        ("rectifications", "0005_measure_library"),
     ]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

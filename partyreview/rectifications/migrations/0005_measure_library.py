@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('inspections', '0003_start_date_index'),
-        ('rectifications', '0003_covering_and_review_indexes'),
+        ('rectifications', '0004_department_and_named_assignee'),
     ]
 
     operations = [
