@@ -53,7 +53,9 @@ def read_document_rows(data: bytes, *, actor: User, choices: dict[str, Any] | No
     chosen_measures: dict[str, list[str]] = choices.get("measures", {})
 
     planned: list[SourceRow] = []
-    for row, suggestion in zip(rows, suggest_for_rows(rows, user=actor), strict=True):
+    picked: dict[str, str] = choices.get("categories", {})
+    chosen = [picked.get(row_key(row)) for row in rows]
+    for row, suggestion in zip(rows, suggest_for_rows(rows, user=actor, chosen=chosen), strict=True):
         key = row_key(row)
         values = dict(row.values)
         organization = per_problem.get(key) or everyone

@@ -25,7 +25,7 @@ from partyreview.accounts.services import notification_create
 from partyreview.common.errors import ActionRefused
 from partyreview.inspections.models import Inspection
 from partyreview.intake import importers
-from partyreview.intake.document_rows import read_document_rows
+from partyreview.intake.document_rows import DocumentRead, read_document_rows
 from partyreview.intake.documents import read_feedback_file
 from partyreview.intake.fields import Field
 from partyreview.intake.importers import ImportRefused
@@ -61,11 +61,16 @@ def is_document(data: bytes) -> bool:
         return False
 
 
-def read_upload(stream: IO[bytes]) -> bytes:
-    """The bytes of an upload that is a workbook or a feedback document, or a Chinese refusal."""
+def read_upload(stream: IO[bytes], *, name: str = "") -> bytes:
+    """The bytes of an upload that is a workbook or a feedback document, or a Chinese refusal.
+
+    Judged from the bytes; the name only chooses which refusal speaks of what the user meant to send
+    (a "workbook" that is none is told so in the workbook's words)."""
     head = stream.read(8)
     stream.seek(0)
-    if head.startswith(b"PK") or head.startswith(importers.OLE_MAGIC):
+    if name.lower().endswith((".xlsx", ".xlsm", ".xls")) or head.startswith(importers.OLE_MAGIC):
+        return importers.check_container(stream)
+    if head.startswith(b"PK"):
         data = stream.read(settings.OFFICE_IMPORT_MAX_BYTES + 1)
         stream.seek(0)
         if not is_document(data):
@@ -75,12 +80,17 @@ def read_upload(stream: IO[bytes]) -> bytes:
     return data
 
 
-def _plan_document(*, actor: User, inspection: Inspection, data: bytes, choices: dict[str, Any]) -> Plan:
+def _plan_document_rows(*, actor: User, data: bytes, choices: dict[str, Any] | None = None) -> DocumentRead:
     read = read_document_rows(data, actor=actor, choices=choices)
     if not read.rows:
         raise ImportRefused(
             "文档中没有找到问题。请确认问题按“一、（一）1.”或“一是、二是”等编号列出，或在“现将……反馈如下：”之后逐段书写。"
         )
+    return read
+
+
+def _plan_document(*, actor: User, inspection: Inspection, data: bytes, choices: dict[str, Any]) -> Plan:
+    read = _plan_document_rows(actor=actor, data=data, choices=choices)
     plan = plan_rows(
         actor=actor,
         inspection=inspection,
@@ -120,8 +130,10 @@ def _plan_data(*, actor: User, inspection: Inspection, data: bytes, choices: dic
 def import_batch_create(*, actor: User, inspection: Inspection, upload: IO[bytes], name: str) -> ImportBatch:
     """Check an uploaded file and keep it for the preview. A file refused as a whole is not kept."""
     _require_importer(actor, inspection)
-    data = read_upload(upload)
-    if not is_document(data):
+    data = read_upload(upload, name=name)
+    if is_document(data):
+        _plan_document_rows(actor=actor, data=data)
+    else:
         read_ledger(data)
     _discard_stale_previews(actor)
     batch = ImportBatch(
@@ -316,7 +328,7 @@ def findings_import_file(
 ) -> ImportResult:
     """The command-line path: read, check and import in one go, leaving an import record behind."""
     _require_importer(actor, inspection)
-    data = read_upload(stream)
+    data = read_upload(stream, name=name)
     plan = findings_plan_file(actor=actor, inspection=inspection, data=data, choices=choices)
     if plan.errors:
         listed = "\n".join(str(e) for e in plan.errors)

@@ -34,14 +34,18 @@ def problem_text(row: SourceRow) -> str:
     return f"{description}。{detail}" if detail else description
 
 
-def suggest_for_rows(rows: Sequence[SourceRow], *, user: User) -> list[ProblemSuggestion]:
-    """A suggestion per row, in order. Two queries for the library whatever the number of rows."""
+def suggest_for_rows(
+    rows: Sequence[SourceRow], *, user: User, chosen: Sequence[str | None] = ()
+) -> list[ProblemSuggestion]:
+    """A suggestion per row, in order; ``chosen`` gives, per row, a category code the user picked in the
+    preview, whose measures are then offered instead. Two queries for the library whatever the rows."""
     library = measure_suggestions(user)
     category_ids = dict(Category.objects.filter(is_active=True).values_list("code", "pk"))
     suggestions = []
-    for row in rows:
+    for index, row in enumerate(rows):
         category = suggest_category(problem_text(row), heading=row.group)
-        category_id = category_ids.get(category.code) or category_ids.get(OTHER)
+        picked = chosen[index] if index < len(chosen) else None
+        category_id = category_ids.get(picked or category.code) or category_ids.get(OTHER)
         suggestions.append(ProblemSuggestion(category, tuple(library.get(category_id, []))))
     return suggestions
 

@@ -182,6 +182,8 @@ def test_alice_pastes_in_the_browser_form_and_changes_a_category(world, library,
     assert "未导入的部分 6 段" in content
     assert "与上一个问题合并" in content
     assert page.context["plan"].findings[2].category.code == "supervision"
+    # The first measure follows the category the user chose, from its part of the library.
+    assert page.context["plan"].findings[2].measures[0].measure == STANDARD_MEASURES["supervision"][0][0]
     assert STANDARD_MEASURES["dues_arrears"][1][0] in content
 
 

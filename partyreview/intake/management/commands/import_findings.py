@@ -47,7 +47,7 @@ class Command(BaseCommand):
         try:
             with path.open("rb") as stream:
                 if options["dry_run"]:
-                    data = services.read_upload(stream)
+                    data = services.read_upload(stream, name=path.name)
                     plan = services.findings_plan_file(actor=actor, inspection=inspection, data=data)
                     if options["json"]:
                         self.stdout.write(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
