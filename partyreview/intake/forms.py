@@ -1,12 +1,12 @@
-"""The upload form of the problem-list import. It validates and renders; the file checks live in the reader."""
+"""The upload form of the import. It validates and renders; the file checks live in common.spreadsheets."""
 
 import io
 from typing import IO
 
 from django import forms
-from django.conf import settings
 from django.db.models import QuerySet
 
+from partyreview.common.forms import SpreadsheetField, limits_text
 from partyreview.inspections.models import Inspection
 
 
@@ -14,7 +14,8 @@ class ImportUploadForm(forms.Form):
     inspection = forms.ModelChoiceField(
         label="导入到检查", queryset=Inspection.objects.none(), empty_label="请选择检查"
     )
-    file = forms.FileField(
+    # The ledger's one upload field, also taking the feedback documents this form reads (.docx, .txt).
+    file = SpreadsheetField(
         label="问题清单、整改台账（.xlsx）或反馈意见（.docx、.txt）",
         required=False,
         widget=forms.ClearableFileInput(
@@ -35,10 +36,9 @@ class ImportUploadForm(forms.Form):
     def __init__(self, *args, inspections: QuerySet[Inspection], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["inspection"].queryset = inspections.select_related("inspecting_org")
-        limit = settings.OFFICE_IMPORT_MAX_BYTES / 1024 / 1024
-        rows = settings.OFFICE_IMPORT_MAX_ROWS
-        help_text = f"各单位自己格式的整改台账、问题清单均可直接上传；文件不超过 {limit:.0f} MB、{rows} 行。"
-        self.fields["file"].help_text = help_text
+        self.fields[
+            "file"
+        ].help_text = f"各单位自己格式的整改台账、问题清单，或 Word、文本格式的反馈意见，均可直接上传；{limits_text()}"
 
     def clean(self) -> dict:
         data = super().clean()

@@ -74,3 +74,27 @@ class ImportBatch(models.Model):
     @property
     def is_importing(self) -> bool:
         return self.status == ImportStatus.IMPORTING
+
+
+class LedgerMapping(models.Model):
+    """记住的列对应：how a person mapped the columns of a ledger whose header has this shape.
+
+    Offices send the same layout round after round; once a person has confirmed which column is which (the
+    preview's 未识别的列), the next file whose header has the same ``signature`` (``tables.TableFound``: the
+    header's texts in column order, nothing of the data) is read with the same mapping. Shared by the whole
+    installation: a header's shape says nothing about whose ledger it is.
+    """
+
+    signature = models.CharField("表头特征", max_length=64, unique=True)
+    columns = models.JSONField("列对应", default=dict, help_text="列号 → 字段（null 表示忽略该列）")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="确认人"
+    )
+    updated_at = models.DateTimeField("确认时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "记住的列对应"
+        verbose_name_plural = "记住的列对应"
+
+    def __str__(self) -> str:
+        return self.signature

@@ -363,21 +363,26 @@ def _number(findings: list[FindingPlan], *, used: set[int], warnings: list[Issue
 
 
 def _group(rows: Sequence[SourceRow]) -> list[list[SourceRow]]:
-    """Rows of one problem: consecutive rows with the same problem text (a vertically merged problem, filled
-    down by the reader), or rows that give a measure but no problem of their own (its continuation)."""
+    """Rows of one problem: consecutive rows with the same 序号 and problem text (a vertically merged
+    problem, filled down by the reader) and no other organisation, or rows that give a measure but no
+    problem of their own (its continuation)."""
     groups: list[list[SourceRow]] = []
     last_key: tuple | None = None
+    last_org = ""
     for row in rows:
         description = cell_text(row.values.get(Field.DESCRIPTION))
         sequence = cell_text(row.values.get(Field.SEQUENCE))
+        org = cell_text(row.values.get(Field.ORGANIZATION))
         if not description and not cell_text(row.values.get(Field.MEASURE)):
             continue
-        key = (sequence, _norm_text(description), cell_text(row.values.get(Field.ORGANIZATION)), row.group)
-        if groups and (key == last_key or (not description and last_key is not None)):
+        key = (sequence, _norm_text(description), row.group)
+        same_problem = key == last_key and (not org or not last_org or org == last_org)
+        if groups and (same_problem or (not description and last_key is not None)):
             groups[-1].append(row)
+            last_org = last_org or org
             continue
         groups.append([row])
-        last_key = key
+        last_key, last_org = key, org
     return groups
 
 

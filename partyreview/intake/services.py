@@ -23,14 +23,14 @@ from django.utils import timezone
 from partyreview.accounts.models import User
 from partyreview.accounts.services import notification_create
 from partyreview.common.errors import ActionRefused
+from partyreview.common.spreadsheets import OLE_MAGIC, check_spreadsheet
 from partyreview.inspections.models import Inspection
-from partyreview.intake import importers
 from partyreview.intake.document_rows import DocumentRead, read_document_rows
 from partyreview.intake.documents import read_feedback_file
 from partyreview.intake.fields import Field
 from partyreview.intake.importers import ImportRefused
-from partyreview.intake.ledger import read_ledger
-from partyreview.intake.models import ImportBatch, ImportStatus
+from partyreview.intake.ledger import LedgerRead, read_ledger
+from partyreview.intake.models import ImportBatch, ImportStatus, LedgerMapping
 from partyreview.intake.permissions import can_import_findings
 from partyreview.intake.plan import Choices, Issue, Plan, plan_rows
 from partyreview.intake.writer import ImportResult, findings_import_plan
@@ -50,7 +50,7 @@ def _require_importer(actor: User, inspection: Inspection) -> None:
 
 def is_document(data: bytes) -> bool:
     """A feedback document (.docx, text) rather than a workbook, judged from the bytes."""
-    if data.startswith(importers.OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         return False  # an old .xls or .doc, or an encrypted file: the workbook checks explain it
     if not data.startswith(b"PK"):
         return True
@@ -68,13 +68,13 @@ def read_upload(stream: IO[bytes], *, name: str = "") -> bytes:
     (a "workbook" that is none is told so in the workbook's words)."""
     head = stream.read(8)
     stream.seek(0)
-    if name.lower().endswith((".xlsx", ".xlsm", ".xls")) or head.startswith(importers.OLE_MAGIC):
-        return importers.check_container(stream)
+    if name.lower().endswith((".xlsx", ".xlsm", ".xls")) or head.startswith(OLE_MAGIC):
+        return check_spreadsheet(stream)
     if head.startswith(b"PK"):
         data = stream.read(settings.OFFICE_IMPORT_MAX_BYTES + 1)
         stream.seek(0)
         if not is_document(data):
-            return importers.check_container(stream)
+            return check_spreadsheet(stream)
     data = stream.read(settings.OFFICE_IMPORT_MAX_BYTES + 1)
     read_feedback_file(data)  # refuses what is no readable document
     return data
@@ -107,24 +107,24 @@ def _plan_document(*, actor: User, inspection: Inspection, data: bytes, choices:
     return plan
 
 
-def _plan_data(*, actor: User, inspection: Inspection, data: bytes, choices: dict[str, Any]) -> Plan:
+def _plan_data(
+    *, actor: User, inspection: Inspection, data: bytes, choices: dict[str, Any]
+) -> tuple[Plan, LedgerRead | None]:
+    """The plan of an upload, and what the table finder saw in a ledger (None for a feedback document)."""
     if is_document(data):
-        return _plan_document(actor=actor, inspection=inspection, data=data, choices=choices)
+        return _plan_document(actor=actor, inspection=inspection, data=data, choices=choices), None
     read = read_ledger(data, choices=choices)
+    if not read.rows and not read.errors:
+        raise ImportRefused("表格中没有可导入的数据行。")
     plan = plan_rows(
         actor=actor,
         inspection=inspection,
         rows=read.rows,
-        choices=Choices(
-            keep_whole=choices.get("keep_whole", ()),
-            categories=choices.get("categories", {}),
-        ),
+        choices=Choices(keep_whole=choices.get("keep_whole", ()), categories=choices.get("categories", {})),
     )
     if read.errors:
         plan.errors = sorted([*read.errors, *plan.errors], key=lambda e: (e.row, e.column))
-    if not read.rows:
-        raise ImportRefused("文件中没有可导入的数据行。")
-    return plan
+    return plan, read
 
 
 def import_batch_create(*, actor: User, inspection: Inspection, upload: IO[bytes], name: str) -> ImportBatch:
@@ -164,6 +164,12 @@ def _discard_stale_previews(actor: User) -> None:
 
 def import_batch_plan(*, actor: User, batch: ImportBatch) -> Plan:
     """Read the stored upload again and check it against the database as it is now."""
+    return import_batch_read(actor=actor, batch=batch)[0]
+
+
+def import_batch_read(*, actor: User, batch: ImportBatch) -> tuple[Plan, LedgerRead | None]:
+    """The plan of a stored upload and what the table finder saw in it (for the preview's mapping step;
+    None for a feedback document, which has no columns to map)."""
     if not batch.file:
         raise ImportRefused("暂存的文件已不存在，请重新上传。")
     try:
@@ -323,6 +329,21 @@ def import_batch_choose(*, actor: User, batch: ImportBatch, choices: dict[str, A
     return locked
 
 
+def import_batch_map_columns(
+    *, actor: User, batch: ImportBatch, columns: dict[int, str | None], sheet: str, signature: str
+) -> ImportBatch:
+    """The mapping step: the columns a person mapped or ignored (column number → field, None to ignore),
+    and the sheet chosen. Kept for this upload, and remembered for the next ledger of the same shape."""
+    allowed = set(Field.values)
+    cleaned = {str(c): (f or None) for c, f in columns.items() if f is None or f == "" or f in allowed}
+    batch = import_batch_choose(actor=actor, batch=batch, choices={"columns": cleaned, "sheet": sheet})
+    if signature:
+        LedgerMapping.objects.update_or_create(
+            signature=signature[:64], defaults={"columns": cleaned, "confirmed_by": actor}
+        )
+    return batch
+
+
 def findings_import_file(
     *, actor: User, inspection: Inspection, stream: IO[bytes], name: str, choices: dict[str, Any] | None = None
 ) -> ImportResult:
@@ -356,4 +377,4 @@ def findings_plan_file(
 ) -> Plan:
     """The plan of a file, written nowhere: what ``import_findings --dry-run`` prints."""
     _require_importer(actor, inspection)
-    return _plan_data(actor=actor, inspection=inspection, data=data, choices=choices or {})
+    return _plan_data(actor=actor, inspection=inspection, data=data, choices=choices or {})[0]

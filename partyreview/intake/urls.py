@@ -9,5 +9,6 @@ urlpatterns = [
     path("template.xlsx", views.import_template, name="template"),
     path("<int:pk>/", views.import_preview, name="preview"),
     path("<int:pk>/choose/", views.import_choose, name="choose"),
+    path("<int:pk>/map/", views.import_map, name="map"),
     path("<int:pk>/confirm/", views.import_confirm, name="confirm"),
 ]

@@ -18,6 +18,7 @@ from partyreview.accounts.models import Role, User
 from partyreview.common.errors import ActionRefused
 from partyreview.inspections.models import Category
 from partyreview.intake import importers, services
+from partyreview.intake.fields import Field
 from partyreview.intake.forms import ImportUploadForm
 from partyreview.intake.models import ImportBatch
 from partyreview.intake.permissions import STAFF, import_batches_visible_to, inspections_importable_by
@@ -30,6 +31,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A finding in the preview: r<row> for a ledger, r<paragraph>-<sequence> for a feedback document.
 FINDING_KEY = re.compile(r"r\d{1,7}(-\d{1,9})?")
 PREVIEW_ROWS_SHOWN = 300
+# The drop-down's value for "this column holds nothing to import".
+IGNORE = "ignore"
 
 
 def _require_staff(user: User) -> None:
@@ -88,13 +91,27 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if batch.is_importing:
         progress = services.import_batch_progress(batch)
         if progress and progress["total"]:
-            context["progress"] = {**progress, "percent": round(100 * progress["done"] / progress["total"])}
+            done, total = progress["done"], progress["total"]
+            context["progress"] = {
+                "done": done,
+                "total": total,
+                "percent": round(100 * done / total),
+                # "3,200 / 5,000": thousands grouped as the figures on the dashboards are.
+                "text": f"{done:,} / {total:,}",
+            }
     elif not batch.is_imported:
         try:
-            plan = services.import_batch_plan(actor=request.user, batch=batch)
+            plan, read = services.import_batch_read(actor=request.user, batch=batch)
         except ActionRefused as refused:
             context["refused"] = refused.message
         else:
+            if read is not None:  # a ledger: its columns, for the mapping step
+                context.update(
+                    table=read.table,
+                    remembered=read.remembered,
+                    field_choices=Field.choices,
+                    mapped_columns=[c for c in read.table.columns if c.field is not None],
+                )
             context.update(
                 plan=plan,
                 findings_shown=plan.findings[:PREVIEW_ROWS_SHOWN],
@@ -164,6 +181,34 @@ def import_choose(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionRefused as refused:
         messages.error(request, refused.message)
     return redirect(f"{reverse('intake:preview', args=[batch.pk])}#{key}")
+
+
+@login_required
+@require_POST
+def import_map(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mapping step: which field each column holds (or ignore it), and which sheet is the ledger."""
+    batch = get_object_or_404(import_batches_visible_to(request.user), pk=pk)
+    columns: dict[int, str | None] = {}
+    for name, value in request.POST.items():
+        if name.startswith("column-") and name[7:].isdigit():
+            if value and value not in Field.values and value != IGNORE:
+                messages.error(request, "请为每一列选择有效的内容。")
+                return redirect("intake:preview", pk=batch.pk)
+            if value:
+                columns[int(name[7:])] = None if value == IGNORE else value
+    try:
+        services.import_batch_map_columns(
+            actor=request.user,
+            batch=batch,
+            columns=columns,
+            sheet=request.POST.get("sheet", "")[:100],
+            signature=request.POST.get("signature", "")[:64],
+        )
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, "已按您的选择重新识别；同样表头的台账下次会自动采用这一对应。")
+    return redirect("intake:preview", pk=batch.pk)
 
 
 @login_required

@@ -19,7 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from partyreview.rectifications.models import Light, Rectification
 
 REGISTER_SHEET = "整改台账"
-# (header, width in characters). The first twelve are the register of domain.md; the light follows.
+# (header, width in characters). The register of domain.md, with 责任部门 (a department a ledger named that
+# is no party organisation) beside 责任人; the light follows.
 REGISTER_COLUMNS: tuple[tuple[str, int], ...] = (
     ("序号", 6),
     ("检查名称", 22),
@@ -29,6 +30,7 @@ REGISTER_COLUMNS: tuple[tuple[str, int], ...] = (
     ("整改措施", 40),
     ("责任领导", 10),
     ("责任人", 10),
+    ("责任部门", 14),
     ("整改时限", 12),
     ("整改进展", 40),
     ("状态", 9),
@@ -104,6 +106,13 @@ def _row_height(cells: Iterable[tuple[str, int]]) -> float | None:
     return min(LINE_HEIGHT * lines + 3, MAX_ROW_HEIGHT) if lines > 1 else None
 
 
+def assignee_text(r: Rectification) -> str:
+    """责任人 as a ledger reader needs it: a 待指派 measure names who holds it and whom the ledger named."""
+    if r.named_assignee:
+        return f"{r.assignee.display_name}（待指派，台账所列：{r.named_assignee}）"
+    return r.assignee.display_name
+
+
 def write_register(rows: Iterable[Rectification], target: IO[bytes]) -> int:
     """Write the register to ``target`` (a binary file); returns the number of data rows.
 
@@ -137,7 +146,8 @@ def write_register(rows: Iterable[Rectification], target: IO[bytes]) -> int:
             _text_cell(ws, finding.description, wrap=True),
             _text_cell(ws, r.measure, wrap=True),
             _text_cell(ws, r.responsible_leader.display_name if r.responsible_leader else ""),
-            _text_cell(ws, r.assignee.display_name),
+            _text_cell(ws, assignee_text(r)),
+            _text_cell(ws, r.department, wrap=True),
             _cell(ws, r.due_date, DATE),
             _text_cell(ws, r.latest_progress, wrap=True),
             _text_cell(ws, r.get_status_display()),

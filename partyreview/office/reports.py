@@ -19,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 
+from partyreview.office.exporters import assignee_text
 from partyreview.office.selectors import ProgressLine, ReportData
 
 BODY_FONT = "仿宋"
@@ -176,6 +177,12 @@ def _reason(r: object) -> str:
     return r.latest_progress or "尚未填报进展"
 
 
+def _responsible(r: object) -> str:
+    """责任人, with the 责任部门 a ledger named and, for a 待指派 measure, the person the ledger named."""
+    text = assignee_text(r)
+    return f"{text}\n（{r.department}）" if r.department else text
+
+
 def build_inspection_report(data: ReportData) -> bytes:
     inspection = data.inspection
     h = data.headline
@@ -221,7 +228,7 @@ def build_inspection_report(data: ReportData) -> bytes:
                     r.finding.organization.name,
                     r.finding.description,
                     r.measure,
-                    r.assignee.display_name,
+                    _responsible(r),
                     _short_date(r.due_date)
                     + (f"\n（原定{_short_date(r.original_due_date)}）" if r.due_date != r.original_due_date else "")
                     + ("\n已逾期" if r.is_overdue else ""),
@@ -246,7 +253,7 @@ def build_inspection_report(data: ReportData) -> bytes:
                     f"{r.finding.sequence}-{r.number}",
                     r.finding.organization.name,
                     r.measure,
-                    r.assignee.display_name,
+                    _responsible(r),
                     _short_date(timezone.localtime(r.closed_at).date() if r.closed_at else None),
                     r.verification_note,
                 ]

@@ -8,7 +8,7 @@ import pytest
 
 from partyreview.common.errors import ActionRefused
 from partyreview.inspections.models import Finding, FindingSource
-from partyreview.intake import importers, services, writer
+from partyreview.intake import services, writer
 from partyreview.intake.plan import Issue, Plan
 from partyreview.rectifications.models import Rectification
 from tests.intake.template_workbooks import DUE, FOUND, row, xlsx
@@ -188,5 +188,5 @@ def test_the_example_row_and_blank_rows_are_ignored(world):
 
 
 def test_the_whole_file_is_refused_when_it_is_not_a_workbook(world):
-    with pytest.raises(importers.ImportRefused):
+    with pytest.raises(ActionRefused, match="文件不是有效的 Excel 工作簿"):
         plan(world, b"not a workbook")

@@ -59,6 +59,7 @@ TABLE: dict[str, Row] = {
     "login": Row((O, A, A, A, A, A)),
     "logout": Row((P, P, P, P, P, P)),
     "intake:choose": Row((L, P, P, P, P, P), "import_batch", scoped=False),
+    "intake:map": Row((L, P, P, P, P, P), "import_batch", scoped=False),
     "intake:start": Row((L, O, N, N, N, O)),
     "intake:confirm": Row((L, P, P, P, P, P), "import_batch", scoped=False),
     "intake:preview": Row((L, O, N, N, N, O), "import_batch", scoped=False),
