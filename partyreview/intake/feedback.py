@@ -21,7 +21,9 @@ problem's following sentences, possibly ""), ``SEQUENCE`` (1, 2, 3 … in docume
 import re
 from dataclasses import dataclass, field
 
+from partyreview.common.spreadsheets import Cell, MergedRange, Row, Sheet, Spreadsheet
 from partyreview.intake.fields import Field, SourceRow
+from partyreview.intake.tables import find_ledger
 
 # ---- normalising --------------------------------------------------------------------------------------
 
@@ -232,6 +234,12 @@ class _Segmenter:
         self.current_depth = 0  # how many outline levels stood above the current problem's item
         self.closing = False
         self.introduced = False
+        self.sequence = 0
+
+    def next_sequence(self) -> int:
+        """序号 in document order: one per problem, whether prose or a table's (several measure rows)."""
+        self.sequence += 1
+        return self.sequence
 
     # -- helpers --
     def skip(self, paragraph: Paragraph, reason: str) -> None:
@@ -253,7 +261,7 @@ class _Segmenter:
         row = SourceRow(
             number=number,
             values={
-                Field.SEQUENCE: len(self.out.rows) + 1,
+                Field.SEQUENCE: self.next_sequence(),
                 Field.DESCRIPTION: description,
                 Field.DETAIL: detail,
             },
@@ -361,18 +369,25 @@ class _Segmenter:
         if self.skipping():
             self.skip(Paragraph(table.number, summary), f"非问题部分：{self.skipping()}")
             return
-        header = _table_header(table.rows)
-        if header is None:
+        found = find_ledger(_table_book(table))
+        if not found.header_rows or Field.DESCRIPTION not in found.mapping:
             self.skip(Paragraph(table.number, summary), REASON_TABLE)
             return
-        start, columns = header
-        for cells in table.rows[start + 1 :]:
-            values = {name: cells[column] for column, name in columns.items() if column < len(cells)}
-            if not values.get(Field.DESCRIPTION):
+        sequence = 0
+        last = None
+        for row in found.rows:
+            values = dict(row.values)
+            description = str(values.get(Field.DESCRIPTION) or "").strip()
+            if not description:
                 continue
-            values[Field.SEQUENCE] = len(self.out.rows) + 1
+            # One problem over several measure rows (merged down in Word) keeps one number.
+            if (description, values.get(Field.SEQUENCE)) != last:
+                sequence = self.next_sequence()
+                last = (description, values.get(Field.SEQUENCE))
+            values[Field.SEQUENCE] = sequence
             values.setdefault(Field.DETAIL, "")
-            self.out.rows.append(SourceRow(number=table.number, values=values, group=self.group()))
+            group = "／".join(part for part in (self.group(), row.group) if part)
+            self.out.rows.append(SourceRow(number=table.number, values=values, group=group))
         self.current = None
 
     def feed_body(self, number: int, text: str, *, numbered: bool = False) -> None:
@@ -434,32 +449,29 @@ class DocumentTable:
     rows: list[list[str]]
 
 
-# A table's header cells, by the field they name. Interim: the ledger path's table finder replaces this.
-_TABLE_HEADERS: tuple[tuple[Field, re.Pattern[str]], ...] = (
-    (Field.SEQUENCE, re.compile(r"^(序号|编号|No\.?)$", re.IGNORECASE)),
-    (Field.CATEGORY, re.compile(r"类别|类型|分类")),
-    (Field.DESCRIPTION, re.compile(r"问题(描述|内容|表现)?$|存在(的)?问题|具体问题|主要问题|问题清单")),
-    (Field.MEASURE, re.compile(r"措施|整改任务|任务清单")),
-    (Field.LEADER, re.compile(r"责任领导|分管领导")),
-    (Field.ASSIGNEE, re.compile(r"^责任人")),
-    (Field.DEPARTMENT, re.compile(r"责任(单位|部门)|牵头单位")),
-    (Field.DUE_DATE, re.compile(r"时限|期限|截止|完成时间")),
-    (Field.PROGRESS, re.compile(r"进展|完成情况")),
-)
 REASON_TABLE = "表格中没有“问题”列"
 
 
-def _table_header(rows: list[list[str]]) -> tuple[int, dict[int, Field]] | None:
-    for index, cells in enumerate(rows[:3]):
-        columns: dict[int, Field] = {}
-        for column, cell in enumerate(cells):
-            for name, pattern in _TABLE_HEADERS:
-                if cell and pattern.search(cell) and name not in columns.values():
-                    columns[column] = name
-                    break
-        if Field.DESCRIPTION in columns.values():
-            return index, columns
-    return None
+def _table_book(table: DocumentTable) -> Spreadsheet:
+    """A Word table as a one-sheet workbook for the ledger's table finder: a cell Word merged across
+    columns (its text repeated by python-docx) becomes one merged cell, as Excel would hold it."""
+    rows, merged = [], []
+    for number, texts in enumerate(table.rows, start=1):
+        cells: dict[int, Cell] = {}
+        column = 1
+        while column <= len(texts):
+            text = texts[column - 1]
+            end = column
+            while end < len(texts) and text and texts[end] == text:
+                end += 1
+            if text:
+                cells[column] = Cell(value=text, row=number, column=column)
+            if end > column:
+                merged.append(MergedRange(f"R{number}C{column}", number, column, number, end))
+            column = end + 1
+        rows.append(Row(number=number, cells=cells))
+    sheet = Sheet(name=f"第{table.number}段的表格", index=0, hidden=False, rows=rows, merged=merged)
+    return Spreadsheet(sheets=[sheet], size=0)
 
 
 def segment(blocks: "list[Paragraph | DocumentTable]") -> FeedbackSegments:

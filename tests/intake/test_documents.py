@@ -145,3 +145,28 @@ def test_a_file_over_the_size_limit_is_refused(settings):
 def test_huge_pasted_text_is_refused():
     with pytest.raises(FeedbackRefused, match="文本过长"):
         read_pasted("党费收缴不规范。\n" * 100_000)
+
+
+def test_a_word_table_merged_down_over_two_measures_keeps_one_problem_number():
+    def build(document) -> None:
+        document.add_paragraph("现将问题反馈如下：")
+        document.add_paragraph("1.支委会未按月召开。")
+        table = document.add_table(rows=4, cols=3)
+        cells = [
+            ["中共测试党委巡察反馈问题整改台账", "", ""],
+            ["问题描述", "整改措施", "整改时限"],
+            ["党费收缴不规范", "逐一谈话提醒，限期补交", "2027年3月底前"],
+            ["", "建立党费台账", "立行立改"],
+        ]
+        for row, texts in enumerate(cells):
+            for column, text in enumerate(texts):
+                table.cell(row, column).text = text
+        table.cell(0, 0).merge(table.cell(0, 2))
+        table.cell(2, 0).merge(table.cell(3, 0))
+
+    segments = read_feedback_file(word_file(build)).segments()
+
+    table_rows = segments.rows[1:]
+    assert [row.values[Field.MEASURE] for row in table_rows] == ["逐一谈话提醒，限期补交", "建立党费台账"]
+    assert [row.values[Field.DESCRIPTION] for row in table_rows] == ["党费收缴不规范", "党费收缴不规范"]
+    assert {row.values[Field.SEQUENCE] for row in table_rows} == {2}

@@ -206,3 +206,33 @@ def test_pasting_junk_or_nothing_is_refused_in_chinese(world, library, client):
     assert "请选择要上传的文件，或粘贴反馈意见文本" in empty.content.decode()
     assert "不是文本文件" in junk.content.decode()
     assert ImportBatch.objects.count() == 0
+
+
+def test_a_docx_with_prose_and_a_ledger_table_plans_both(world, library):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("现将巡察发现的问题反馈如下：")
+    document.add_paragraph("1.支委会未按月召开。2026年上半年仅召开2次。")
+    table = document.add_table(rows=3, cols=3)
+    for row, texts in enumerate(
+        [
+            ["问题描述", "整改措施", "整改时限"],
+            ["党费收缴不规范", "逐一谈话提醒，限期补交", "2027年3月底前"],
+            ["", "建立党费台账", "立行立改"],
+        ]
+    ):
+        for column, text in enumerate(texts):
+            table.cell(row, column).text = text
+    table.cell(1, 0).merge(table.cell(2, 0))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    library.inspected_orgs.set([world.a1])
+
+    plan = services.findings_plan_file(actor=world.alice, inspection=library, data=buffer.getvalue())
+
+    assert plan.errors == []
+    assert [f.category.code for f in plan.findings] == ["meeting_lapses", "dues_arrears"]
+    assert [m.measure for m in plan.findings[1].measures] == ["逐一谈话提醒，限期补交", "建立党费台账"]
+    assert [m.kind for m in plan.findings[1].measures] == ["deadline", "immediate"]
+    assert plan.findings[1].measures[0].due_date.isoformat() == "2027-03-31"
