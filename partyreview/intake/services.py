@@ -133,6 +133,10 @@ def import_batch_create(*, actor: User, inspection: Inspection, upload: IO[bytes
     data = read_upload(upload, name=name)
     if is_document(data):
         _plan_document_rows(actor=actor, data=data)
+        # The batch tells a document by its name (paragraphs, not rows): give it the suffix its bytes have.
+        suffix = ".docx" if data.startswith(b"PK") else ".txt"
+        if not (name or "").lower().endswith(suffix):
+            name = f"{name or '反馈意见'}{suffix}"
     else:
         read_ledger(data)
     _discard_stale_previews(actor)

@@ -236,3 +236,11 @@ def test_a_docx_with_prose_and_a_ledger_table_plans_both(world, library):
     assert [m.measure for m in plan.findings[1].measures] == ["逐一谈话提醒，限期补交", "建立党费台账"]
     assert [m.kind for m in plan.findings[1].measures] == ["deadline", "immediate"]
     assert plan.findings[1].measures[0].due_date.isoformat() == "2027-03-31"
+
+
+def test_a_document_uploaded_without_its_suffix_is_still_shown_as_a_document(world, library):
+    batch = services.import_batch_create(
+        actor=world.alice, inspection=library, upload=io.BytesIO(FEEDBACK.encode("gbk")), name="反馈意见"
+    )
+    assert batch.original_name == "反馈意见.txt"
+    assert batch.is_document
