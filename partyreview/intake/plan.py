@@ -333,8 +333,9 @@ def plan_rows(
         findings.append(plan)
 
     _number(findings, used=lookups.used_sequences, warnings=warnings)
-    errors.sort(key=lambda e: (e.row, e.column))
-    warnings.sort(key=lambda w: (w.row, w.column))
+    # A cell split into several measures is read once per measure; say each thing about it once.
+    errors = sorted(set(errors), key=lambda e: (e.row, e.column, e.message))
+    warnings = sorted(set(warnings), key=lambda w: (w.row, w.column, w.message))
     return Plan(findings=findings, skipped=skipped, errors=errors, warnings=warnings, row_count=len(rows))
 
 
@@ -445,10 +446,8 @@ def _plan_finding(
         category_reason, category_exact = "预览中选定", True
     else:
         choice = lookups.resolver.resolve(text=category_text, description=description, heading=first.group)
+        # Shown beside the category's drop-down in the preview (category_reason), not again as a reading.
         category, category_reason, category_exact = choice.category, choice.reason, choice.exact
-        if not choice.exact:
-            suggestion = f"建议“{category.name}”：{category_reason}"
-            readings.append(Reading("问题类别", category_text, suggestion, assumed=True))
 
     severity_text = text(first, Field.SEVERITY)
     severity = SEVERITY_BY_LABEL.get(severity_text, Severity.MINOR)

@@ -254,7 +254,7 @@ def split_measures(text: str) -> list[str]:
         items = []
         for index, mark in enumerate(marks):
             end = marks[index + 1].start() if index + 1 < len(marks) else len(normalised)
-            item = normalised[mark.end() : end].strip().rstrip("；;").strip()
+            item = normalised[mark.end() : end].strip().rstrip("；;。").strip()
             if item:
                 items.append(item)
         if len(items) >= 2:
@@ -268,6 +268,14 @@ def split_measures(text: str) -> list[str]:
 # ---- people (责任人 / 责任领导) ----------------------------------------------------------------------------
 
 _TITLES = (
+    "组织部长",
+    "宣传部长",
+    "统战部长",
+    "分管领导",
+    "分管副总",
+    "总法律顾问",
+    "总会计师",
+    "总经济师",
     "党委书记",
     "党委副书记",
     "党总支书记",
