@@ -10,6 +10,7 @@ import datetime
 import hashlib
 import io
 import logging
+import re
 import zipfile
 from typing import IO, Any
 
@@ -82,6 +83,9 @@ def read_upload(stream: IO[bytes], *, name: str = "") -> bytes:
 
 def _plan_document_rows(*, actor: User, data: bytes, choices: dict[str, Any] | None = None) -> DocumentRead:
     read = read_document_rows(data, actor=actor, choices=choices)
+    if not read.rows and not any(re.search("[\u4e00-\u9fff]", p.text) for p in read_feedback_file(data).paragraphs):
+        # No Chinese at all: not a feedback, and not a workbook either (the workbook's reader was not asked).
+        raise ImportRefused("文件不是有效的 Excel 工作簿（.xlsx），也不是反馈意见（.docx、.txt），无法读取。")
     if not read.rows:
         raise ImportRefused(
             "文档中没有找到问题。请确认问题按“一、（一）1.”或“一是、二是”等编号列出，或在“现将……反馈如下：”之后逐段书写。"
