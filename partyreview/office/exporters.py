@@ -19,8 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from partyreview.rectifications.models import Light, Rectification
 
 REGISTER_SHEET = "整改台账"
-# (header, width in characters). The register of domain.md, with 责任部门 (a department a ledger named that
-# is no party organisation) beside 责任人; the light follows.
+# (header, width in characters). The first twelve are the register of domain.md; the light follows, then
+# 责任部门 (a department a ledger named that is no party organisation: see intake's ledger import).
 REGISTER_COLUMNS: tuple[tuple[str, int], ...] = (
     ("序号", 6),
     ("检查名称", 22),
@@ -30,12 +30,12 @@ REGISTER_COLUMNS: tuple[tuple[str, int], ...] = (
     ("整改措施", 40),
     ("责任领导", 10),
     ("责任人", 10),
-    ("责任部门", 14),
     ("整改时限", 12),
     ("整改进展", 40),
     ("状态", 9),
     ("销号日期", 12),
     ("红黄绿灯", 9),
+    ("责任部门", 14),
 )
 LIGHT_COLOURS = {Light.GREEN: "C6EFCE", Light.YELLOW: "FFEB9C", Light.RED: "FFC7CE"}
 LIGHT_LABELS = dict(Light.choices)
@@ -147,12 +147,12 @@ def write_register(rows: Iterable[Rectification], target: IO[bytes]) -> int:
             _text_cell(ws, r.measure, wrap=True),
             _text_cell(ws, r.responsible_leader.display_name if r.responsible_leader else ""),
             _text_cell(ws, assignee_text(r)),
-            _text_cell(ws, r.department, wrap=True),
             _cell(ws, r.due_date, DATE),
             _text_cell(ws, r.latest_progress, wrap=True),
             _text_cell(ws, r.get_status_display()),
             _cell(ws, closed_on, DATE),
             _cell(ws, LIGHT_LABELS.get(r.light, ""), LIGHT_STYLES.get(r.light, LIGHT_STYLES[Light.GREEN])),
+            _text_cell(ws, r.department, wrap=True),
         ]
         height = _row_height(
             (cell.value, REGISTER_COLUMNS[index][1]) for index, cell in enumerate(cells) if cell.style == WRAPPED

@@ -2,10 +2,13 @@
 or nothing goes in."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from partyreview.accounts.models import Notification
 from partyreview.common import generations
@@ -152,3 +155,38 @@ def test_progress_is_reported_and_the_queries_do_not_grow_with_the_rows(world, i
     # Twelve times the rows: the same statements, a bulk insert split into a few more batches at most where
     # the database limits the parameters of one statement (SQLite), never a query per row.
     assert counts[0] <= counts[1] <= counts[0] + 6
+
+
+def test_choosing_the_assignee_settles_a_measure_awaiting_assignment(world, inspection):
+    write(world, inspection)
+    waiting = Rectification.objects.get(named_assignee="赵刚")
+    assert waiting.is_awaiting_assignment
+
+    services.rectification_update(actor=world.alice, rectification=waiting, assignee=world.mike)
+
+    waiting.refresh_from_db()
+    assert (waiting.assignee, waiting.named_assignee, waiting.is_awaiting_assignment) == (world.mike, "", False)
+
+
+def test_the_register_shows_the_department_and_who_awaits_assignment(world, inspection, client_for):
+    rows = [
+        source_row(
+            3,
+            organization="机关第一党支部",
+            category="other",
+            description="财务报销不规范",
+            measure="修订报销办法",
+            department="财务部",
+            assignee="赵刚",
+            due_date="2027-01-31",
+        ),
+    ]
+    write(world, inspection, rows=rows)
+
+    response = client_for(world.alice).get(reverse("office:register_export"))
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header = [c.value for c in ws[1]]
+    values = dict(zip(header, [c.value for c in ws[2]], strict=True))
+
+    assert values["责任部门"] == "财务部"
+    assert values["责任人"] == "孙山（待指派，台账所列：赵刚）"

@@ -70,6 +70,7 @@ def test_the_register_has_the_standard_columns_real_dates_and_the_light_as_a_col
     assert done["销号日期"] == datetime.datetime.combine(local_today(), datetime.time())
     assert done["整改进展"] == "整改完成"  # the latest note: the submission summary
     assert by_measure[("机关第一党支部", "逾期的问题")]["红黄绿灯"] == "红灯"
+    assert HEADERS[12:] == ["红黄绿灯", "责任部门"]
     assert [row["序号"] for row in rows_of(wb)] == [1, 2, 3]
 
     cells = {ws.cell(row=i, column=5).value: ws[i] for i in range(2, 5)}
@@ -192,4 +193,4 @@ def test_rows_with_long_text_are_tall_enough_to_show_it_and_the_sheet_prints_lan
     assert heights["支部" * 60] >= 7 * 15  # 120 characters in a column 40 wide: seven lines
     assert heights["短"] <= 2 * 15 + 3  # the category name takes two lines
     assert ws.page_setup.orientation == "landscape"
-    assert ws.auto_filter.ref == "A1:M3"
+    assert ws.auto_filter.ref == "A1:N3"

@@ -23,6 +23,8 @@ def fake_rows(count: int) -> Iterator[SimpleNamespace]:
             measure="按季度制定会议计划" * 5,
             responsible_leader=person,
             assignee=person,
+            named_assignee="",
+            department="党委办公室",
             due_date=datetime.date(2026, 6, 30),
             latest_progress="已召开支委会专题研究" * 4,
             get_status_display=lambda: "整改中",
