@@ -54,6 +54,7 @@ from partyreview.rectifications.selectors import (
     extensions_awaiting_decision,
     findings_with_progress,
     inspections_with_progress,
+    measure_suggestions,
     rectifications_awaiting_review,
     rectifications_for_list,
 )
@@ -208,6 +209,14 @@ def _category_days() -> dict[str, int]:
     }
 
 
+def _measure_library(user: User) -> dict[str, list[dict[str, object]]]:
+    """整改措施库 by category, for the page script's one-click suggestions (the committee's most used first)."""
+    return {
+        str(category_id): [{"text": s.text, "kind": s.kind, "uses": s.uses} for s in suggestions]
+        for category_id, suggestions in measure_suggestions(user).items()
+    }
+
+
 @login_required
 def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     """录入问题: the finding and its measures on one page, saved together or not at all."""
@@ -247,6 +256,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "formset": formset,
         "category_days": _category_days(),
+        "measure_library": _measure_library(user),
         "people_url": reverse("inspections:organization_people"),
     }
     return render(request, "inspections/finding_form.html", context)

@@ -15,6 +15,8 @@ class Field(models.TextChoices):
     CATEGORY = "category", "问题类别"
     SEVERITY = "severity", "严重程度"
     DESCRIPTION = "description", "问题描述"
+    # A feedback document's sentences after the problem itself (反馈意见 readers only; "" when none).
+    DETAIL = "detail", "具体表现"
     BASIS = "basis", "依据"
     FOUND_ON = "found_on", "发现日期"
     MEASURE = "measure", "整改措施"

@@ -150,6 +150,8 @@ class Plan:
     errors: list[Issue]
     warnings: list[Issue]
     row_count: int
+    # A feedback document's parts that are not problems (preamble, 整改意见建议, signature …), for the preview.
+    left_out: list[Any] = field(default_factory=list)
 
     @property
     def is_clean(self) -> bool:
@@ -185,6 +187,12 @@ class Plan:
             ],
             "errors": [e.as_json() for e in self.errors],
             "warnings": [w.as_json() for w in self.warnings],
+            # Feedback documents only: what was left out, by paragraph, and why.
+            **(
+                {"left_out": [{"row": p.number, "text": p.text, "reason": p.reason} for p in self.left_out]}
+                if self.left_out
+                else {}
+            ),
         }
 
 
@@ -390,6 +398,9 @@ def _plan_finding(
     first = group[0]
     before = len(errors)
     key = f"r{first.number}"
+    if Field.DETAIL in first.values:
+        # A feedback document's problem: several may stand in one paragraph (一是/二是), told by 序号.
+        key = f"r{first.number}-{first.values.get(Field.SEQUENCE)}"
 
     def text(row: SourceRow, f: Field) -> str:
         return cell_text(row.values.get(f))

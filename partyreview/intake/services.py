@@ -8,9 +8,13 @@ bulk inserts, progress told through the cache so the page can show it while the 
 
 import datetime
 import hashlib
+import io
 import logging
+import re
+import zipfile
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,14 +24,16 @@ from django.utils import timezone
 from partyreview.accounts.models import User
 from partyreview.accounts.services import notification_create
 from partyreview.common.errors import ActionRefused
-from partyreview.common.spreadsheets import check_spreadsheet
+from partyreview.common.spreadsheets import OLE_MAGIC, check_spreadsheet
 from partyreview.inspections.models import Inspection
+from partyreview.intake.document_rows import DocumentRead, read_document_rows
+from partyreview.intake.documents import read_feedback_file
 from partyreview.intake.fields import Field
 from partyreview.intake.importers import ImportRefused
 from partyreview.intake.ledger import LedgerRead, read_ledger
 from partyreview.intake.models import ImportBatch, ImportStatus, LedgerMapping
 from partyreview.intake.permissions import can_import_findings
-from partyreview.intake.plan import Choices, Plan, plan_rows
+from partyreview.intake.plan import Choices, Issue, Plan, plan_rows
 from partyreview.intake.writer import ImportResult, findings_import_plan
 
 logger = logging.getLogger(__name__)
@@ -43,7 +49,74 @@ def _require_importer(actor: User, inspection: Inspection) -> None:
         raise ActionRefused("您无权向该检查导入问题清单。")
 
 
-def _plan_data(*, actor: User, inspection: Inspection, data: bytes, choices: dict[str, Any]) -> tuple[Plan, LedgerRead]:
+def is_document(data: bytes) -> bool:
+    """A feedback document (.docx, text) rather than a workbook, judged from the bytes."""
+    if data.startswith(OLE_MAGIC):
+        return False  # an old .xls or .doc, or an encrypted file: the workbook checks explain it
+    if not data.startswith(b"PK"):
+        return True
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" not in archive.namelist()
+    except (zipfile.BadZipFile, ValueError):
+        return False
+
+
+def read_upload(stream: IO[bytes], *, name: str = "") -> bytes:
+    """The bytes of an upload that is a workbook or a feedback document, or a Chinese refusal.
+
+    Judged from the bytes; the name only chooses which refusal speaks of what the user meant to send
+    (a "workbook" that is none is told so in the workbook's words)."""
+    head = stream.read(8)
+    stream.seek(0)
+    if name.lower().endswith((".xlsx", ".xlsm", ".xls")) or head.startswith(OLE_MAGIC):
+        return check_spreadsheet(stream)
+    if head.startswith(b"PK"):
+        data = stream.read(settings.OFFICE_IMPORT_MAX_BYTES + 1)
+        stream.seek(0)
+        if not is_document(data):
+            return check_spreadsheet(stream)
+    data = stream.read(settings.OFFICE_IMPORT_MAX_BYTES + 1)
+    read_feedback_file(data)  # refuses what is no readable document
+    return data
+
+
+def _plan_document_rows(*, actor: User, data: bytes, choices: dict[str, Any] | None = None) -> DocumentRead:
+    read = read_document_rows(data, actor=actor, choices=choices)
+    if not read.rows and not any(re.search("[\u4e00-\u9fff]", p.text) for p in read_feedback_file(data).paragraphs):
+        # No Chinese at all: not a feedback, and not a workbook either (the workbook's reader was not asked).
+        raise ImportRefused("文件不是有效的 Excel 工作簿（.xlsx），也不是反馈意见（.docx、.txt），无法读取。")
+    if not read.rows:
+        raise ImportRefused(
+            "文档中没有找到问题。请确认问题按“一、（一）1.”或“一是、二是”等编号列出，或在“现将……反馈如下：”之后逐段书写。"
+        )
+    return read
+
+
+def _plan_document(*, actor: User, inspection: Inspection, data: bytes, choices: dict[str, Any]) -> Plan:
+    read = _plan_document_rows(actor=actor, data=data, choices=choices)
+    plan = plan_rows(
+        actor=actor,
+        inspection=inspection,
+        rows=read.rows,
+        choices=Choices(categories=choices.get("categories", {})),
+    )
+    plan.left_out = read.skipped
+    # 党组织: the inspection's inspected organisation when there is exactly one; otherwise the user says.
+    asked = not choices.get("organization") and inspection.inspected_orgs.count() != 1
+    if asked and any(not row.values.get(Field.ORGANIZATION) for row in read.rows):
+        plan.errors.insert(
+            0, Issue(0, "党组织", "本次检查有多个（或没有）被检查党组织，请在预览上方选择这些问题所属的党组织")
+        )
+    return plan
+
+
+def _plan_data(
+    *, actor: User, inspection: Inspection, data: bytes, choices: dict[str, Any]
+) -> tuple[Plan, LedgerRead | None]:
+    """The plan of an upload, and what the table finder saw in a ledger (None for a feedback document)."""
+    if is_document(data):
+        return _plan_document(actor=actor, inspection=inspection, data=data, choices=choices), None
     read = read_ledger(data, choices=choices)
     if not read.rows and not read.errors:
         raise ImportRefused("表格中没有可导入的数据行。")
@@ -61,8 +134,15 @@ def _plan_data(*, actor: User, inspection: Inspection, data: bytes, choices: dic
 def import_batch_create(*, actor: User, inspection: Inspection, upload: IO[bytes], name: str) -> ImportBatch:
     """Check an uploaded file and keep it for the preview. A file refused as a whole is not kept."""
     _require_importer(actor, inspection)
-    data = check_spreadsheet(upload)
-    read_ledger(data)
+    data = read_upload(upload, name=name)
+    if is_document(data):
+        _plan_document_rows(actor=actor, data=data)
+        # The batch tells a document by its name (paragraphs, not rows): give it the suffix its bytes have.
+        suffix = ".docx" if data.startswith(b"PK") else ".txt"
+        if not (name or "").lower().endswith(suffix):
+            name = f"{name or '反馈意见'}{suffix}"
+    else:
+        read_ledger(data)
     _discard_stale_previews(actor)
     batch = ImportBatch(
         inspection=inspection,
@@ -95,8 +175,9 @@ def import_batch_plan(*, actor: User, batch: ImportBatch) -> Plan:
     return import_batch_read(actor=actor, batch=batch)[0]
 
 
-def import_batch_read(*, actor: User, batch: ImportBatch) -> tuple[Plan, LedgerRead]:
-    """The plan of a stored upload and what the table finder saw in it (for the preview's mapping step)."""
+def import_batch_read(*, actor: User, batch: ImportBatch) -> tuple[Plan, LedgerRead | None]:
+    """The plan of a stored upload and what the table finder saw in it (for the preview's mapping step;
+    None for a feedback document, which has no columns to map)."""
     if not batch.file:
         raise ImportRefused("暂存的文件已不存在，请重新上传。")
     try:
@@ -276,7 +357,7 @@ def findings_import_file(
 ) -> ImportResult:
     """The command-line path: read, check and import in one go, leaving an import record behind."""
     _require_importer(actor, inspection)
-    data = check_spreadsheet(stream)
+    data = read_upload(stream, name=name)
     plan = findings_plan_file(actor=actor, inspection=inspection, data=data, choices=choices)
     if plan.errors:
         listed = "\n".join(str(e) for e in plan.errors)

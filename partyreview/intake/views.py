@@ -4,9 +4,11 @@ Thin: fetch through the scope, bind a form, call one service, redirect.
 """
 
 import io
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,10 +20,16 @@ from partyreview.inspections.models import Category
 from partyreview.intake import importers, services
 from partyreview.intake.fields import Field
 from partyreview.intake.forms import ImportUploadForm
+from partyreview.intake.models import ImportBatch
 from partyreview.intake.permissions import STAFF, import_batches_visible_to, inspections_importable_by
+from partyreview.intake.plan import Plan
+from partyreview.organizations.models import Organization
 from partyreview.organizations.permissions import is_admin, organizations_visible_to, roles_of
+from partyreview.rectifications.selectors import measure_suggestions
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A finding in the preview: r<row> for a ledger, r<paragraph>-<sequence> for a feedback document.
+FINDING_KEY = re.compile(r"r\d{1,7}(-\d{1,9})?")
 PREVIEW_ROWS_SHOWN = 300
 # The drop-down's value for "this column holds nothing to import".
 IGNORE = "ignore"
@@ -45,13 +53,13 @@ def import_start(request: HttpRequest) -> HttpResponse:
         initial["inspection"] = get_object_or_404(inspections, pk=request.GET["inspection"])
     form = ImportUploadForm(request.POST or None, request.FILES or None, inspections=inspections, initial=initial)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        upload, name = form.upload()
         try:
             batch = services.import_batch_create(
-                actor=request.user, inspection=form.cleaned_data["inspection"], upload=upload, name=upload.name
+                actor=request.user, inspection=form.cleaned_data["inspection"], upload=upload, name=name
             )
         except ActionRefused as refused:
-            form.add_error("file", refused.message)
+            form.add_error("text" if form.cleaned_data.get("text") else "file", refused.message)
         else:
             return redirect("intake:preview", pk=batch.pk)
     recent = import_batches_visible_to(request.user).filter(uploaded_by=request.user).select_related("inspection")[:10]
@@ -97,21 +105,33 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         except ActionRefused as refused:
             context["refused"] = refused.message
         else:
+            if read is not None:  # a ledger: its columns, for the mapping step
+                context.update(
+                    table=read.table,
+                    remembered=read.remembered,
+                    field_choices=Field.choices,
+                    mapped_columns=[c for c in read.table.columns if c.field is not None],
+                )
             context.update(
                 plan=plan,
-                table=read.table,
-                remembered=read.remembered,
-                field_choices=Field.choices,
-                mapped_columns=[c for c in read.table.columns if c.field is not None],
                 findings_shown=plan.findings[:PREVIEW_ROWS_SHOWN],
                 findings_hidden=max(len(plan.findings) - PREVIEW_ROWS_SHOWN, 0),
                 categories=Category.objects.filter(is_active=True).order_by("sort_order", "id"),
                 kept_whole=set((batch.choices or {}).get("keep_whole", [])),
             )
+            if batch.is_document:
+                context.update(_document_context(request.user, batch, plan))
         context["form"] = ImportUploadForm(
             inspections=inspections_importable_by(request.user), initial={"inspection": batch.inspection}
         )
     return render(request, "intake/import_preview.html", context)
+
+
+def _organizations_for(user: User, batch: ImportBatch) -> QuerySet[Organization]:
+    """The organisations a document's problems may be put under: the user's, within the inspection."""
+    return organizations_visible_to(user, roles=STAFF).filter(
+        path__startswith=batch.inspection.inspecting_org.path, is_active=True
+    )
 
 
 @login_required
@@ -120,12 +140,35 @@ def import_choose(request: HttpRequest, pk: int) -> HttpResponse:
     """Keep a choice made in the preview: a finding's measures kept as one (or split again), a category."""
     batch = get_object_or_404(import_batches_visible_to(request.user), pk=pk)
     key = request.POST.get("finding", "")
-    if not key.startswith("r") or not key[1:].isdigit():
+    if not FINDING_KEY.fullmatch(key) and "organization_all" not in request.POST:
         messages.error(request, "请选择要修改的问题。")
         return redirect("intake:preview", pk=batch.pk)
     choices = batch.choices or {}
     try:
-        if "keep_whole" in request.POST:
+        if "organization_all" in request.POST or "organization" in request.POST:
+            code = request.POST.get("organization_all") or request.POST.get("organization", "")
+            if not _organizations_for(request.user, batch).filter(code=code).exists():
+                raise ActionRefused("请选择本次检查范围内、您管理的党组织。")
+            if "organization_all" in request.POST:
+                services.import_batch_choose(actor=request.user, batch=batch, choices={"organization": code})
+            else:
+                chosen = {**choices.get("organizations", {}), key: code}
+                services.import_batch_choose(actor=request.user, batch=batch, choices={"organizations": chosen})
+        elif "merge" in request.POST or "split" in request.POST:
+            kind = "merge" if "merge" in request.POST else "split"
+            toggled = set(choices.get(kind, []))
+            toggled.symmetric_difference_update({key})
+            services.import_batch_choose(actor=request.user, batch=batch, choices={kind: sorted(toggled)})
+        elif "measures" in request.POST:
+            texts = [t.strip()[:2000] for t in request.POST.getlist("measure") if t.strip()][:20]
+            extra = request.POST.get("measure_other", "").strip()[:2000]
+            if extra:
+                texts.append(extra)
+            if not texts:
+                raise ActionRefused("请至少选择或填写一项整改措施。")
+            chosen = {**choices.get("measures", {}), key: texts}
+            services.import_batch_choose(actor=request.user, batch=batch, choices={"measures": chosen})
+        elif "keep_whole" in request.POST:
             kept = set(choices.get("keep_whole", []))
             kept.symmetric_difference_update({key})
             services.import_batch_choose(actor=request.user, batch=batch, choices={"keep_whole": sorted(kept)})
@@ -179,3 +222,21 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     except ActionRefused as refused:
         messages.error(request, refused.message)
     return redirect("intake:preview", pk=batch.pk)
+
+
+def _document_context(user: User, batch: ImportBatch, plan: Plan) -> dict:
+    """What a feedback document's preview adds: the organisations to choose from, the parts left out, and
+    per finding the measure library's suggestions for its category, the chosen ones ticked."""
+    choices = batch.choices or {}
+    library = measure_suggestions(user)
+    for finding in plan.findings:
+        chosen = {m.measure for m in finding.measures}
+        offered = library.get(finding.category.pk, [])
+        finding.suggested_measures = [(s, s.text in chosen) for s in offered]
+        finding.own_measures = [text for text in chosen if text not in {s.text for s in offered}]
+    return {
+        "organizations": _organizations_for(user, batch).order_by("path"),
+        "organization_all": choices.get("organization", ""),
+        "merged": set(choices.get("merge", [])),
+        "split": set(choices.get("split", [])),
+    }

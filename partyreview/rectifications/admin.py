@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from partyreview.rectifications.models import Escalation, Evidence, ExtensionRequest, ProgressUpdate, Rectification
+from partyreview.rectifications.models import (
+    Escalation,
+    Evidence,
+    ExtensionRequest,
+    ProgressUpdate,
+    Rectification,
+    StandardMeasure,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -52,3 +59,14 @@ class ExtensionRequestAdmin(ReadOnlyAdmin):
 class EscalationAdmin(ReadOnlyAdmin):
     list_display = ("organization", "rectification", "created_by", "created_at")
     list_select_related = ("organization", "created_by")
+
+
+@admin.register(StandardMeasure)
+class StandardMeasureAdmin(admin.ModelAdmin):
+    """整改措施库: administrators keep the library's words; filing pages offer them by category."""
+
+    list_display = ("text", "category", "kind", "sort_order", "is_active")
+    list_editable = ("kind", "sort_order", "is_active")
+    list_filter = ("category", "kind", "is_active")
+    search_fields = ("text",)
+    list_select_related = ("category",)

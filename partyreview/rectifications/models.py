@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from partyreview.common.dates import local_today
 from partyreview.common.models import StoredUpload
-from partyreview.inspections.models import Finding
+from partyreview.inspections.models import Category, Finding
 from partyreview.organizations.models import Organization
 
 
@@ -419,3 +419,30 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"督办：{self.organization}"
+
+
+class StandardMeasure(models.Model):
+    """标准整改措施：one entry of the measure library (整改措施库), offered when a finding of its category is filed.
+
+    Seeded by a data migration from ``measure_library.STANDARD_MEASURES``; administrators edit them. A
+    measure is offered as text to copy into a new rectification, never linked to it: the rectification owns
+    its words once created.
+    """
+
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="standard_measures", verbose_name="问题类别"
+    )
+    text = models.TextField("措施内容")
+    kind = models.CharField(
+        "整改类型", max_length=20, choices=RectificationKind.choices, default=RectificationKind.DEADLINE
+    )
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("在用", default=True)
+
+    class Meta:
+        verbose_name = "标准整改措施"
+        verbose_name_plural = "整改措施库"
+        ordering = ["category__sort_order", "sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]

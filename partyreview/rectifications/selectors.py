@@ -19,6 +19,7 @@ from partyreview.rectifications.models import (
     Light,
     Rectification,
     RectificationStatus,
+    StandardMeasure,
     light_q,
 )
 from partyreview.rectifications.permissions import rectifications_visible_to
@@ -314,3 +315,61 @@ def reporter_worklist(user: User, today: datetime.date | None = None) -> list[Wo
         "submitted": ("待审核", "已申请销号，等待党务工作人员审核，审核前不能修改。"),
     }
     return [Worklist(key, *titles[key], items) for key, items in groups.items()]
+
+
+@dataclass(frozen=True)
+class MeasureSuggestion:
+    """整改措施建议：words for a new measure, its usual kind, and how often the committee closed a measure
+    in these very words (0 for a library measure nobody has used yet)."""
+
+    text: str
+    kind: str
+    uses: int
+    from_library: bool
+
+
+# A committee's own wording is offered once it has served twice: once is just one measure's text.
+MIN_OWN_USES = 2
+
+
+def measure_suggestions(user: User, *, limit: int = 6) -> dict[int, list[MeasureSuggestion]]:
+    """The measure library (整改措施库) by category id, learning from the committee: the measures the user
+    can see closed most often in a category come first, whether library words or the committee's own.
+
+    Only closed measures within the user's scope count, so no one sees another committee's wording. Two
+    queries whatever the data size: the library, and the closed measures grouped by category and text.
+    """
+    library: dict[int, list[StandardMeasure]] = {}
+    for measure in StandardMeasure.objects.filter(is_active=True, category__is_active=True).order_by(
+        "category_id", "sort_order", "id"
+    ):
+        library.setdefault(measure.category_id, []).append(measure)
+    used: dict[int, dict[str, tuple[int, str]]] = {}
+    closed = (
+        rectifications_visible_to(user)
+        .filter(status=RectificationStatus.CLOSED)
+        .values("finding__category_id", "measure", "kind")
+        .annotate(uses=Count("id"))
+    )
+    for row in closed:
+        words = row["measure"].strip()
+        counted = used.setdefault(row["finding__category_id"], {})
+        uses, kind = counted.get(words, (0, row["kind"]))
+        counted[words] = (uses + row["uses"], kind)
+
+    suggestions: dict[int, list[MeasureSuggestion]] = {}
+    for category_id in library.keys() | used.keys():
+        own = used.get(category_id, {})
+        offered = [
+            MeasureSuggestion(m.text, m.kind, own.get(m.text.strip(), (0, ""))[0], True)
+            for m in library.get(category_id, [])
+        ]
+        known = {s.text.strip() for s in offered}
+        offered += [
+            MeasureSuggestion(text, kind, uses, False)
+            for text, (uses, kind) in own.items()
+            if uses >= MIN_OWN_USES and text not in known
+        ]
+        # Stable sort: equal uses keep the library's order, then the committee's texts.
+        suggestions[category_id] = sorted(offered, key=lambda s: -s.uses)[:limit]
+    return suggestions

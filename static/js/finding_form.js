@@ -1,5 +1,6 @@
 // 录入问题: keep the measures' people lists in step with the chosen organisation, show the default
-// deadline of the chosen category, and add measure blocks. Without this script the page still works:
+// deadline of the chosen category, add measure blocks, and offer the measure library's words for the
+// chosen category as one-click suggestions. Without this script the page still works:
 // the server re-renders the lists for the organisation and explains any mistake beside the field.
 (function () {
   "use strict";
@@ -17,6 +18,9 @@
   var template = document.getElementById("measure-template");
   var addButton = document.getElementById("add-measure");
   var categoryDays = JSON.parse(document.getElementById("category-days").textContent);
+  var libraryData = document.getElementById("measure-library");
+  var library = libraryData ? JSON.parse(libraryData.textContent) : {};
+  var suggestionBox = document.getElementById("measure-suggestions");
   var people = null;
 
   function iso(date) {
@@ -106,10 +110,63 @@
     }
   }
 
+  function emptyMeasureBlock() {
+    var blocks = list.querySelectorAll(".measure-block");
+    for (var i = 0; i < blocks.length; i += 1) {
+      var text = blocks[i].querySelector("textarea[name$='-measure']");
+      if (text && !text.value.trim()) {
+        return blocks[i];
+      }
+    }
+    if (parseInt(total.value, 10) >= maxForms) {
+      return null;
+    }
+    addMeasure();
+    return list.lastElementChild;
+  }
+
+  function useSuggestion(item, button) {
+    var block = emptyMeasureBlock();
+    if (!block) {
+      return;
+    }
+    block.querySelector("textarea[name$='-measure']").value = item.text;
+    var kind = block.querySelector("select[name$='-kind']");
+    if (kind && item.kind) {
+      kind.value = item.kind;
+    }
+    button.disabled = true;
+  }
+
+  function showSuggestions() {
+    if (!suggestionBox) {
+      return;
+    }
+    var holder = suggestionBox.querySelector(".suggestion-list");
+    holder.textContent = "";
+    var items = library[categorySelect.value] || [];
+    items.forEach(function (item) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-outline-secondary btn-sm text-start measure-suggestion";
+      button.textContent = item.text;
+      if (item.uses) {
+        button.title = "本单位已有 " + item.uses + " 项措施用过这一表述";
+      }
+      button.addEventListener("click", function () {
+        useSuggestion(item, button);
+      });
+      holder.appendChild(button);
+    });
+    suggestionBox.hidden = items.length === 0;
+  }
+
   orgSelect.addEventListener("change", loadPeople);
+  categorySelect.addEventListener("change", showSuggestions);
   categorySelect.addEventListener("change", updateHints);
   foundOn.addEventListener("change", updateHints);
   addButton.addEventListener("click", addMeasure);
   addButton.hidden = parseInt(total.value, 10) >= maxForms;
   updateHints();
+  showSuggestions();
 })();

@@ -1,4 +1,6 @@
-"""python manage.py import_findings 整改台账.xlsx --inspection 12 --user staff [--dry-run [--json]]
+"""python manage.py import_findings FILE --inspection 12 --user staff [--dry-run [--json]]
+
+FILE: an Excel ledger (.xlsx, any office's layout) or a feedback document (反馈意见: .docx or .txt).
 
 The same import as the web page, for bulk loads: the same reading, the same plan, all or nothing, and
 re-running it on the same file creates nothing new. ``--dry-run --json`` prints the plan as one JSON object,
@@ -12,7 +14,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from partyreview.accounts.models import User
 from partyreview.common.errors import ActionRefused
-from partyreview.common.spreadsheets import check_spreadsheet
 from partyreview.inspections.models import Inspection
 from partyreview.intake import services
 from partyreview.intake.plan import Plan
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     help = "从 Excel 整改台账或问题清单导入问题与整改措施（与网页导入相同的识别与校验，全部成功才导入）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="整改台账或问题清单（.xlsx），各单位自己的格式均可")
+        parser.add_argument("file", help="整改台账或问题清单（.xlsx，各单位自己的格式均可），或反馈意见（.docx、.txt）")
         parser.add_argument("--inspection", type=int, required=True, help="检查的 ID")
         parser.add_argument("--user", required=True, help="以哪位党务工作人员的名义导入（用户名）")
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入任何数据")
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         try:
             with path.open("rb") as stream:
                 if options["dry_run"]:
-                    data = check_spreadsheet(stream)
+                    data = services.read_upload(stream, name=path.name)
                     plan = services.findings_plan_file(actor=actor, inspection=inspection, data=data)
                     if options["json"]:
                         self.stdout.write(json.dumps(plan.as_json(), ensure_ascii=False, indent=2))
