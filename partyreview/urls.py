@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/", include("partyreview.accounts.urls")),
     path("inspections/", include("partyreview.inspections.urls")),
+    path("organizations/", include("partyreview.organizations.urls")),
     path("rectifications/", include("partyreview.rectifications.urls")),
     path("orglife/", include("partyreview.orglife.urls")),
     path("dashboard/", include("partyreview.dashboards.urls")),

@@ -15,10 +15,9 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
 from partyreview.accounts.models import Role, User
 from partyreview.common.dates import local_today
@@ -43,8 +42,7 @@ from partyreview.inspections.selectors import (
     staff_organizations,
 )
 from partyreview.office.permissions import can_read_inspection_report
-from partyreview.organizations.permissions import is_admin, organizations_visible_to, roles_of
-from partyreview.organizations.selectors import assignable_users, leaders_for
+from partyreview.organizations.permissions import is_admin, roles_of
 from partyreview.rectifications import counts
 from partyreview.rectifications import services as rectification_services
 from partyreview.rectifications.filters import FindingFilter
@@ -252,7 +250,6 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "formset": formset,
         "category_days": _category_days(),
-        "people_url": reverse("inspections:organization_people"),
     }
     return render(request, "inspections/finding_form.html", context)
 
@@ -409,18 +406,3 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已添加整改措施 {rectification.number}。")
             return redirect("inspections:finding_detail", pk=finding.pk)
     return render(request, "inspections/measure_form.html", {"form": form, "finding": finding})
-
-
-@require_GET
-@login_required
-def organization_people(request: HttpRequest) -> JsonResponse:
-    """Who may be assignee and responsible leader in an organisation, for the filing page's script."""
-    raw = request.GET.get("organization", "")
-    if not raw.isdigit():
-        return JsonResponse({"error": "请选择党组织。"}, status=400)
-    org = get_object_or_404(organizations_visible_to(request.user, roles={Role.STAFF}), pk=int(raw))
-
-    def people(qs: object) -> list[dict]:
-        return [{"id": u.pk, "name": u.display_name} for u in qs]
-
-    return JsonResponse({"assignees": people(assignable_users(org)), "leaders": people(leaders_for(org))})
