@@ -5,4 +5,6 @@ from partyreview.organizations import views
 app_name = "organizations"
 urlpatterns = [
     path("people/search/", views.person_search, name="person_search"),
+    path("", views.organization_list, name="list"),
+    path("<int:pk>/", views.organization_change, name="change"),
 ]

@@ -1,13 +1,21 @@
 """The people picker's search, and the tree pages for administrators."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
-from partyreview.accounts.models import Role
+from partyreview.accounts.models import Role, User
+from partyreview.common.errors import ActionRefused
+from partyreview.organizations import services
+from partyreview.organizations.forms import DeactivateForm, MergeForm, MoveForm, RenameForm
+from partyreview.organizations.models import Organization
 from partyreview.organizations.permissions import organizations_visible_to
 from partyreview.organizations.selectors import assignable_users, leaders_for, people_in, people_search
+from partyreview.organizations.services import can_change_tree
 
 # Who may be chosen for which field, given the measure's organisation.
 CANDIDATES = {"assignee": assignable_users, "leader": leaders_for}
@@ -40,3 +48,67 @@ def person_search(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"results": [{"id": p.pk, "name": p.display_name, "detail": "、".join(orgs[:3])} for p, orgs in found]}
     )
+
+
+ACTIONS = {
+    "rename": (RenameForm, "已更名。"),
+    "move": (MoveForm, "已调整隶属关系，下级党组织一并调整。"),
+    "merge": (MergeForm, "已合并，原党组织标记为已撤销。"),
+    "deactivate": (DeactivateForm, "已标记为已撤销。"),
+}
+
+
+def _tree_admin(request: HttpRequest) -> None:
+    if not can_change_tree(request.user):
+        raise Http404
+
+
+@require_GET
+@login_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    """党组织管理: the whole tree, for administrators."""
+    _tree_admin(request)
+    qs = Organization.objects.select_related("parent").order_by("path")
+    typed = request.GET.get("q", "").strip()[:50]
+    if typed:
+        qs = qs.filter(Q(name__icontains=typed) | Q(code__icontains=typed))
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    return render(request, "organizations/organization_list.html", {"page": page, "q": typed})
+
+
+@login_required
+def organization_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """调整党组织: rename, move, merge or mark 已撤销, for administrators."""
+    _tree_admin(request)
+    organization = get_object_or_404(Organization.objects.select_related("parent"), pk=pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms_by_action = {}
+    for name, (form_class, _done) in ACTIONS.items():
+        data = request.POST if action == name else None
+        kwargs = {"organization": organization} if form_class in (MoveForm, MergeForm) else {}
+        initial = {"name": organization.name} if name == "rename" else None
+        forms_by_action[name] = form_class(data, initial=initial, **kwargs)
+    if action in ACTIONS:
+        form = forms_by_action[action]
+        if form.is_valid():
+            try:
+                _apply(action, request.user, organization, form.cleaned_data)
+            except ActionRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, ACTIONS[action][1])
+                return redirect("organizations:change", pk=organization.pk)
+    history = organization.history.select_related("history_user").order_by("-history_date")[:20]
+    context = {"organization": organization, "forms": forms_by_action, "history": history}
+    return render(request, "organizations/organization_change.html", context)
+
+
+def _apply(action: str, actor: User, organization: Organization, data: dict) -> None:
+    if action == "rename":
+        services.organization_rename(actor=actor, organization=organization, name=data["name"])
+    elif action == "move":
+        services.organization_move(actor=actor, organization=organization, parent=data["parent"])
+    elif action == "merge":
+        services.organization_merge(actor=actor, merged=organization, survivor=data["survivor"])
+    else:
+        services.organization_deactivate(actor=actor, organization=organization, reason=data["reason"])

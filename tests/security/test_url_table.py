@@ -63,6 +63,8 @@ TABLE: dict[str, Row] = {
     "office:import_template": Row((L, O, N, N, N, O)),
     "office:inspection_report": Row((L, O, O, N, N, O), "inspection"),
     "office:register_export": Row((L, O, O, O, O, O)),
+    "organizations:change": Row((L, N, N, N, N, O), "org", scoped=False),
+    "organizations:list": Row((L, N, N, N, N, O)),
     "organizations:person_search": Row((L, O, N, N, N, O)),
     "orglife:branch": Row((L, O, O, O, N, O), "org"),
     "orglife:breach_confirm": Row((P, P, P, P, P, P), "breach"),
