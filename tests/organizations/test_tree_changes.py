@@ -46,6 +46,7 @@ def test_a_moved_branch_leaves_the_old_general_branchs_scope_and_counts_at_once(
     services.organization_move(actor=world.root, organization=world.a1, parent=world.general_b)
 
     world.a1.refresh_from_db()
+    assert world.a1.parent_id == world.general_b.pk
     assert world.a1.path.startswith(world.general_b.path)
     assert counts.count(rectifications_visible_to(_fresh(world.gina))) == 0
     assert not rectifications_visible_to(_fresh(world.gina)).filter(pk=measure.pk).exists()
