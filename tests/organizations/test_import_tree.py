@@ -172,3 +172,13 @@ def test_the_command_checks_with_dry_run_then_imports(root, tmp_path):
     bad.write_bytes(xlsx([TREE_HEADER[:4], ["坏党支部", "X", "小组", ""]]))
     with pytest.raises(CommandError, match="第2行：党组织类别“小组”无法识别"):
         call_command("import_organizations", str(bad))
+
+
+def test_a_first_load_retires_every_cached_figure_that_counts_organisations(root, settings):
+    from partyreview.common import generations
+
+    settings.CACHED_FIGURES_SECONDS = 300
+    topics = ("records", "dashboard", "orglife")
+    before = {t: generations.current(t) for t in topics}
+    _import(tree_file(), root)
+    assert all(generations.current(t) > before[t] for t in topics)
