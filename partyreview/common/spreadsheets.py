@@ -20,7 +20,8 @@ API (all of it; nothing here touches the database)::
         sheet.value(row, column)                     # the cell's value, a merged range's top-left value
                                                      # for every cell it covers (fills merges down/across)
         sheet.truncated                              # True if reading stopped at the blank-row limit
-    cell_date(value)       # one date reader for cells: date | None (blank); ValueError if unreadable
+    cell_date(value)       # one date reader for cells: date | None (blank); ValueError if unreadable;
+                           # serials=True also reads a bare Excel serial (46477) as a date
     cell_text(value)       # a value as the text a person sees ("3" for 3.0, "2027-03-31" for a date)
     too_many_rows(limit)   # the one "too many rows" refusal, for callers that count their own data rows
 
@@ -667,10 +668,12 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def cell_date(value: Any) -> datetime.date | None:
-    """The one date reader for spreadsheet cells: a date cell, an Excel serial number, or text such as
-    2027-03-31, 2027/3/31, 2027.3.31, 2027年3月31日, "2027-03-31 00:00:00" (full-width digits too).
-    Returns None for a blank cell; raises ValueError for anything else (the caller names the cell)."""
+def cell_date(value: Any, *, serials: bool = False) -> datetime.date | None:
+    """The one date reader for spreadsheet cells: a date cell, or text such as 2027-03-31, 2027/3/31,
+    2027.3.31, 2027年3月31日, "2027-03-31 00:00:00" (full-width digits too); with ``serials``, also a bare
+    Excel serial number (46477 = 2027-03-31: a date column whose format was lost), for columns where a number
+    can only be a date. Returns None for a blank cell; raises ValueError for anything else (the caller
+    names the cell)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime.datetime):
@@ -680,7 +683,7 @@ def cell_date(value: Any) -> datetime.date | None:
     if isinstance(value, bool):
         raise ValueError(value)
     if isinstance(value, int | float):
-        if SERIAL_RANGE[0] <= value <= SERIAL_RANGE[1] and float(value).is_integer():
+        if serials and SERIAL_RANGE[0] <= value <= SERIAL_RANGE[1] and float(value).is_integer():
             return from_excel(value).date()
         raise ValueError(value)
     match = DATE_TEXT.match(unicodedata.normalize("NFKC", str(value)).strip())

@@ -1,7 +1,8 @@
 """问题清单 Excel 导入：模板、文件检查、逐行校验，得出导入计划。
 
-Nothing here writes to the database: ``read_workbook`` turns an uploaded file into rows (or refuses the
-whole file), ``plan_import`` checks every row against the database and says what would be created and
+Nothing here writes to the database: ``read_workbook`` turns an uploaded file into rows through the one
+spreadsheet reader (``common.spreadsheets``, which refuses hostile files) or refuses a layout that is not
+the template's, ``plan_import`` checks every row against the database and says what would be created and
 what is wrong, and ``office.services`` carries a clean plan out through the rectification services.
 The format is described in docs/decisions/import-format.md; the messages are part of it (tests pin them).
 """
@@ -9,23 +10,21 @@ The format is described in docs/decisions/import-format.md; the messages are par
 import datetime
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from defusedxml.ElementTree import iterparse
 from django.conf import settings
 from django.db.models import Q
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from partyreview.accounts.models import Role, User
 from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused
+from partyreview.common.spreadsheets import Row, Spreadsheet, cell_date, read_spreadsheet, too_many_rows
 from partyreview.inspections.models import Category, Finding, Inspection, Severity
 from partyreview.organizations.models import Membership, Organization
 from partyreview.organizations.permissions import has_role_over
@@ -69,18 +68,6 @@ FINDING_COLUMNS = tuple(c.header for c in COLUMNS if c.level == "finding")
 SEVERITY_BY_LABEL = {label: value for value, label in Severity.choices}
 KIND_BY_LABEL = {label: value for value, label in RectificationKind.choices}
 DEFAULT_KIND_LABEL = RectificationKind.DEADLINE.label
-DATE_PATTERNS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
-)
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# An encrypted .xlsx is an OLE container holding a stream of this name (UTF-16LE in the directory).
-ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
-MAX_ZIP_ENTRIES = 2000
-# Blank rows (often just formatting) are skipped, but not without end.
-MAX_BLANK_ROWS = 20000
 
 
 class ImportRefused(ActionRefused):
@@ -238,146 +225,76 @@ HELP_LINES = (
 
 
 # ---- reading the file -------------------------------------------------------------------------------
+# Opening the file and every protection against a hostile one belong to common.spreadsheets; here only
+# the template's layout is checked.
 
 
-def _size(stream: IO[bytes]) -> int:
-    stream.seek(0, io.SEEK_END)
-    size = stream.tell()
-    stream.seek(0)
-    return size
+def read_workbook(source: bytes | IO[bytes]) -> list[SheetRow]:
+    """The data rows of an import file, keyed by header. Refuses the file (SpreadsheetRefused for what the
+    reader refuses, ImportRefused for a layout that is not the template's). Blank rows and the example row
+    are left out."""
+    return _read_data_sheet(read_spreadsheet(source))
 
 
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
-
-
-def check_container(stream: IO[bytes]) -> bytes:
-    """Refuse what is not a plain, reasonably sized .xlsx by looking at the bytes, never at the name.
-    Returns the file's content."""
-    size = _size(stream)
-    limit = settings.OFFICE_IMPORT_MAX_BYTES
-    if size > limit:
-        raise ImportRefused(f"文件过大（{_mb(size)}），导入文件不能超过 {_mb(limit)}。")
-    if size == 0:
-        raise ImportRefused("文件是空的，请选择填写好的 .xlsx 文件。")
-    data = stream.read()
-    if data.startswith(OLE_MAGIC):
-        if ENCRYPTION_STREAM in data:
-            raise ImportRefused("文件设置了密码保护，无法读取。请在 Excel 中取消密码后另存为 .xlsx 文件再导入。")
-        raise ImportRefused("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 文件后再导入。")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError):
-        raise ImportRefused("文件不是有效的 Excel 工作簿（.xlsx），请使用下载的模板填写后上传。") from None
-    with archive:
-        entries = archive.infolist()
-        names = {e.filename for e in entries}
-        if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-            raise ImportRefused("文件不是有效的 Excel 工作簿（.xlsx），请使用下载的模板填写后上传。")
-        if "xl/vbaProject.bin" in names:
-            raise ImportRefused("工作簿含有宏，请在 Excel 中另存为普通的 .xlsx 文件后再导入。")
-        # Python's zipfile never inflates an entry past its declared size, so checking the declared
-        # sizes bounds what openpyxl can be made to decompress.
-        unpacked = sum(e.file_size for e in entries)
-        if len(entries) > MAX_ZIP_ENTRIES or unpacked > settings.OFFICE_IMPORT_MAX_UNCOMPRESSED_BYTES:
-            raise ImportRefused(f"文件解压后过大（{_mb(unpacked)}），疑似异常文件，未导入。")
-    return data
-
-
-def _header_merges(data: bytes, worksheet_path: str) -> list[str]:
-    """Merged ranges touching the header row. Read-only openpyxl does not parse them, so we stream
-    the sheet's XML for <mergeCell ref="..."> ourselves."""
-    found = []
-    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(worksheet_path) as source:
-        for _event, element in iterparse(source):
-            if element.tag.endswith("}mergeCell"):
-                ref = element.get("ref", "")
-                try:
-                    _min_col, min_row, _max_col, _max_row = range_boundaries(ref)
-                except (TypeError, ValueError):
-                    continue
-                if min_row == 1:
-                    found.append(ref)
-            elif element.tag.endswith("}row"):
-                # Rows can be many; drop their cells once read so memory stays flat.
-                element.clear()
-    return found
-
-
-def read_workbook(stream: IO[bytes]) -> list[SheetRow]:
-    """The data rows of an import file, keyed by header. Refuses the file (ImportRefused) for anything
-    that is not the template's layout. Blank rows and the example row are left out."""
-    data = check_container(stream)
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds for a damaged file; each means the same to the user.
-        raise ImportRefused("无法读取该工作簿，文件可能已损坏。请用 Excel 打开确认后另存为 .xlsx 再导入。") from None
-    try:
-        return _read_data_sheet(wb, data)
-    finally:
-        wb.close()
-
-
-def _read_data_sheet(wb: Any, data: bytes) -> list[SheetRow]:
-    names = wb.sheetnames
+def _read_data_sheet(book: Spreadsheet) -> list[SheetRow]:
+    names = book.sheet_names
     if DATA_SHEET in names:
         extra = [n for n in names if n not in {DATA_SHEET, HELP_SHEET, LISTS_SHEET}]
         if extra:
             listed = "、".join(f"“{n}”" for n in extra)
             raise ImportRefused(f"工作簿含有模板以外的工作表{listed}，请删除后再导入。")
-        ws = wb[DATA_SHEET]
+        sheet = book.sheet(DATA_SHEET)
     elif len(names) == 1:
-        ws = wb[names[0]]
+        sheet = book.sheets[0]
     else:
         raise ImportRefused(f"找不到“{DATA_SHEET}”工作表，请使用下载的模板填写。")
 
-    merged = _header_merges(data, ws._worksheet_path)  # read-only sheets keep their zip path privately
+    merged = [m.ref for m in sheet.merged if m.min_row == 1]
     if merged:
         raise ImportRefused(f"表头含有合并单元格（{'、'.join(merged)}），请取消合并后再导入。")
 
-    header_row = next(ws.iter_rows(min_row=1, max_row=1), ())
+    header = sheet.row(1)
     positions: dict[str, int] = {}
-    for index, cell in enumerate(header_row):
-        if getattr(cell, "data_type", None) == "f":
+    for column, cell in sorted((header.cells if header else {}).items()):
+        if cell.is_formula:
             raise ImportRefused(f"表头单元格 {cell.coordinate} 含有公式，请使用模板中的表头。")
         text = _text(cell.value)
         if not text:
             continue
         if text not in HEADERS:
-            raise ImportRefused(f"表头第{get_column_letter(index + 1)}列“{text}”不是模板中的列，请使用模板中的表头。")
+            raise ImportRefused(f"表头第{get_column_letter(column)}列“{text}”不是模板中的列，请使用模板中的表头。")
         if text in positions:
             raise ImportRefused(f"表头“{text}”出现了两次，请使用模板中的表头。")
-        positions[text] = index
+        positions[text] = column
     missing = [h for h in HEADERS if h not in positions]
     if missing:
         raise ImportRefused(f"表头缺少{'、'.join(f'“{h}”' for h in missing)}列，请使用模板中的表头。")
 
-    width = max(positions.values()) + 1
     rows: list[SheetRow] = []
-    blank = 0
     max_rows = settings.OFFICE_IMPORT_MAX_ROWS
-    for number, cells in enumerate(ws.iter_rows(min_row=2, max_col=width), start=2):
-        values = {
-            header: SheetCell(
-                value=cells[i].value if i < len(cells) else None,
-                data_type=getattr(cells[i], "data_type", "n") if i < len(cells) else "n",
-                coordinate=f"{get_column_letter(i + 1)}{number}",
-            )
-            for header, i in positions.items()
-        }
+    for source_row in sheet.rows:
+        if source_row.number < 2:
+            continue
+        values = {header: _sheet_cell(source_row, column) for header, column in positions.items()}
         if all(_blank(c.value) for c in values.values()):
-            blank += 1
-            if blank > MAX_BLANK_ROWS:
-                break
             continue
         if _text(values["序号"].value) == EXAMPLE_MARK:
             continue
-        rows.append(SheetRow(number=number, cells=values))
+        rows.append(SheetRow(number=source_row.number, cells=values))
         if len(rows) > max_rows:
-            raise ImportRefused(f"数据超过 {max_rows} 行，请分成多个文件导入。")
+            too_many_rows(max_rows)
     if not rows:
         raise ImportRefused("文件中没有可导入的数据行（示例行会被忽略）。")
     return rows
+
+
+def _sheet_cell(row: Row, column: int) -> SheetCell:
+    cell = row.cells.get(column)
+    coordinate = f"{get_column_letter(column)}{row.number}"
+    if cell is None:
+        return SheetCell(value=None, data_type="n", coordinate=coordinate)
+    data_type = "f" if cell.is_formula else "e" if cell.error else "n"
+    return SheetCell(value=cell.value, data_type=data_type, coordinate=coordinate)
 
 
 # ---- checking rows against the database -------------------------------------------------------------
@@ -454,20 +371,11 @@ def _normalise_quotes(value: str) -> str:
 
 
 def parse_date(value: Any) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        for pattern in DATE_PATTERNS:
-            match = pattern.match(text)
-            if match:
-                try:
-                    return datetime.date(*(int(g) for g in match.groups()))
-                except ValueError:
-                    return None
-    return None
+    """A cell's date by the one date reader for spreadsheets; None when it holds none."""
+    try:
+        return cell_date(value)
+    except ValueError:
+        return None
 
 
 def parse_sequence(value: Any) -> int | None:

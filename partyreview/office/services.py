@@ -6,7 +6,6 @@ records carry the same checks, history and notifications as those typed in by ha
 
 import datetime
 import hashlib
-import io
 import logging
 from dataclasses import dataclass
 from typing import IO
@@ -19,6 +18,7 @@ from django.utils import timezone
 from partyreview.accounts.models import User
 from partyreview.accounts.services import notification_create
 from partyreview.common.errors import ActionRefused
+from partyreview.common.spreadsheets import check_spreadsheet
 from partyreview.inspections.models import Finding, FindingSource, Inspection
 from partyreview.office import importers
 from partyreview.office.importers import ImportPlan, ImportRefused
@@ -105,8 +105,8 @@ def findings_import(*, actor: User, inspection: Inspection, plan: ImportPlan) ->
 def import_batch_create(*, actor: User, inspection: Inspection, upload: IO[bytes], name: str) -> ImportBatch:
     """Check an uploaded file and keep it for the preview. A file refused as a whole is not kept."""
     _require_importer(actor, inspection)
-    data = importers.check_container(upload)
-    importers.read_workbook(io.BytesIO(data))
+    data = check_spreadsheet(upload)
+    importers.read_workbook(data)
     _discard_stale_previews(actor)
     batch = ImportBatch(
         inspection=inspection,
@@ -145,7 +145,7 @@ def import_batch_plan(*, actor: User, batch: ImportBatch) -> ImportPlan:
         raise ImportRefused("暂存的文件已不存在，请重新上传。") from None
     if hashlib.sha256(data).hexdigest() != batch.sha256:
         raise ImportRefused("暂存的文件与预览时不一致，请重新上传。")
-    rows = importers.read_workbook(io.BytesIO(data))
+    rows = importers.read_workbook(data)
     return importers.plan_import(actor=actor, inspection=batch.inspection, rows=rows)
 
 
@@ -258,8 +258,8 @@ def _import_failed(batch: ImportBatch, message: str) -> None:
 def findings_import_file(*, actor: User, inspection: Inspection, stream: IO[bytes], name: str) -> ImportResult:
     """The command-line path: read, check and import in one go, leaving an import record behind."""
     _require_importer(actor, inspection)
-    data = importers.check_container(stream)
-    rows = importers.read_workbook(io.BytesIO(data))
+    data = check_spreadsheet(stream)
+    rows = importers.read_workbook(data)
     plan = importers.plan_import(actor=actor, inspection=inspection, rows=rows)
     if plan.errors:
         raise ImportRefused(

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from partyreview.accounts.models import User
 from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused
+from partyreview.common.forms import SpreadsheetField
 from partyreview.inspections.models import Inspection, Severity
 from partyreview.orglife.models import MeetingType, MemberCategory, MemberStatus, PartyMember
 from partyreview.rectifications.evidence import ALLOWED_LABEL, check_upload
@@ -127,7 +128,7 @@ class MemberForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）", widget=forms.FileInput(attrs={"accept": ".xlsx"}))
+    file = SpreadsheetField()
 
 
 class DuesForm(forms.Form):

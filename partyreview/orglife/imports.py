@@ -1,14 +1,14 @@
 """党员名册和党费台账的 Excel 模板与读取。
 
-Nothing here writes to the database: ``read_sheet`` turns an uploaded .xlsx into rows keyed by header,
-or refuses the whole file with a Chinese message; services.py validates the rows against the branch and
+Nothing here writes to the database: ``read_sheet`` turns an uploaded .xlsx into rows keyed by header
+through the one spreadsheet reader (``common.spreadsheets``), or refuses the whole file with a Chinese
+message; services.py validates the rows against the branch and
 saves them all or none.
 """
 
 import datetime
 import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -16,11 +16,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from partyreview.common.errors import ActionRefused
-from partyreview.rectifications.evidence import check_upload
+from partyreview.common.spreadsheets import cell_date, cell_text, read_spreadsheet, too_many_rows
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -47,7 +47,6 @@ HELP = {
 }
 
 MONTH_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
-DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 MAX_ERRORS_SHOWN = 20
 
 
@@ -82,47 +81,28 @@ def template_workbook(kind: str) -> bytes:
 
 
 def read_sheet(upload: UploadedFile, columns: Sequence[str], required: Sequence[str]) -> list[Row]:
-    """The first sheet's rows as dicts keyed by header. Refuses files that are not .xlsx, too large,
-    or missing a required column."""
-    checked = check_upload(upload)
-    if checked.content_type != XLSX:
-        raise ActionRefused("请上传 Excel 文件（.xlsx）。")
-    max_bytes = getattr(settings, "OFFICE_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
-    if upload.size > max_bytes:
-        raise ActionRefused(f"文件超过 {max_bytes // (1024 * 1024)} MB，请拆分后再导入。")
-    data = upload.read()
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise ActionRefused("文件已损坏，无法读取。") from exc
-    if unpacked > getattr(settings, "OFFICE_IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024):
-        raise ActionRefused("文件解压后过大，无法导入。")
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a malformed workbook
-        raise ActionRefused("无法读取该 Excel 文件，请使用下载的模板填写。") from exc
-    ws = wb.worksheets[0]
-    max_rows = getattr(settings, "OFFICE_IMPORT_MAX_ROWS", 5000)
-    rows: list[Row] = []
-    header: list[str] | None = None
-    for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        if header is None:
-            header = [str(v).strip() if v is not None else "" for v in values]
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise ActionRefused(f"第1行缺少列：{'、'.join(missing)}。请使用下载的模板。")
-            continue
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        if len(rows) >= max_rows:
-            raise ActionRefused(f"一次最多导入 {max_rows} 行，请拆分后再导入。")
-        record = {name: values[i] if i < len(values) else None for i, name in enumerate(header) if name in columns}
-        rows.append(Row(number=number, values=record))
-    wb.close()
-    if header is None:
+    """The first sheet's rows as dicts keyed by header, read by the one spreadsheet reader (which refuses
+    hostile and damaged files). Refuses a sheet missing a required column. A formula cell gives the
+    result Excel last calculated."""
+    book = read_spreadsheet(upload)
+    sheet = book.sheets[0]
+    if not sheet.rows:
         raise ActionRefused("文件是空的。")
+    first, *rest = sheet.rows
+    width = first.last_column
+    header = [cell_text(first.value(column)) for column in range(1, width + 1)]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise ActionRefused(f"第{first.number}行缺少列：{'、'.join(missing)}。请使用下载的模板。")
+    max_rows = settings.OFFICE_IMPORT_MAX_ROWS
+    if len(rest) > max_rows:
+        too_many_rows(max_rows)
+    rows: list[Row] = []
+    for row in rest:
+        record = {name: row.value(i) for i, name in enumerate(header, start=1) if name in columns}
+        if all(text(v) == "" for v in record.values()):
+            continue
+        rows.append(Row(number=row.number, values=record))
     return rows
 
 
@@ -138,16 +118,8 @@ def text(value: Any) -> str:
 
 
 def parse_date(value: Any) -> datetime.date | None:
-    if value is None or text(value) == "":
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    match = DATE_PATTERN.match(text(value))
-    if not match:
-        raise ValueError
-    return datetime.date(*(int(part) for part in match.groups()))
+    """None for a blank cell; ValueError for one that holds no date (the one date reader for cells)."""
+    return cell_date(value)
 
 
 def parse_month(value: Any) -> datetime.date | None:
@@ -160,7 +132,7 @@ def parse_month(value: Any) -> datetime.date | None:
     match = MONTH_PATTERN.match(raw)
     if match:
         return datetime.date(int(match.group(1)), int(match.group(2)), 1)
-    day = parse_date(raw)
+    day = cell_date(raw)
     return day.replace(day=1) if day else None
 
 

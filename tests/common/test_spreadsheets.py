@@ -287,13 +287,21 @@ def test_a_value_far_to_the_right_is_refused(db):
         ("2027 年 3 月 31 日", datetime.date(2027, 3, 31)),
         ("２０２７－０３－３１", datetime.date(2027, 3, 31)),
         ("2027-03-31 00:00:00", datetime.date(2027, 3, 31)),
-        (46477, datetime.date(2027, 3, 31)),
         (None, None),
         ("  ", None),
     ],
 )
 def test_one_date_reader_reads_what_people_type(value, expected):
     assert cell_date(value) == expected
+
+
+def test_a_bare_serial_is_a_date_only_where_the_caller_says_numbers_are_dates():
+    assert cell_date(46477, serials=True) == datetime.date(2027, 3, 31)
+    assert cell_date(46477.0, serials=True) == datetime.date(2027, 3, 31)
+    with pytest.raises(ValueError):
+        cell_date(46477)
+    with pytest.raises(ValueError):
+        cell_date(12, serials=True)
 
 
 @pytest.mark.parametrize("value", ["2027-02-30", "明年三月", "3月底前", 12, 3.5, True, "2027-13-01"])

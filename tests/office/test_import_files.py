@@ -6,13 +6,14 @@ import zipfile
 import openpyxl
 import pytest
 
+from partyreview.common.errors import ActionRefused
+from partyreview.common.spreadsheets import OLE_MAGIC
 from partyreview.office import importers
-from partyreview.office.importers import ImportRefused
 from tests.office.workbooks import row, to_bytes, workbook, xlsx
 
 
 def refusal(data: bytes) -> str:
-    with pytest.raises(ImportRefused) as refused:
+    with pytest.raises(ActionRefused) as refused:
         importers.read_workbook(io.BytesIO(data))
     return refused.value.message
 
@@ -28,19 +29,19 @@ def zip_of(entries: dict[str, bytes]) -> bytes:
 def ole_file(*streams: str) -> bytes:
     """Enough of an OLE compound file to be recognised: the magic number and directory entry names."""
     names = b"".join(s.encode("utf-16-le") + b"\0\0" for s in streams)
-    return importers.OLE_MAGIC + b"\0" * 504 + names + b"\0" * 512
+    return OLE_MAGIC + b"\0" * 504 + names + b"\0" * 512
 
 
 def test_a_text_file_named_xlsx_is_refused(world):
     assert refusal("序号,党组织\n1,机关第一党支部\n".encode()) == (
-        "文件不是有效的 Excel 工作簿（.xlsx），请使用下载的模板填写后上传。"
+        "文件不是有效的 Excel 工作簿（.xlsx），请在 Excel 中另存为 .xlsx 文件后再导入。"
     )
 
 
 def test_a_word_document_is_refused_though_it_is_a_zip(world):
     data = zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
 
-    assert refusal(data) == "文件不是有效的 Excel 工作簿（.xlsx），请使用下载的模板填写后上传。"
+    assert refusal(data) == "文件不是有效的 Excel 工作簿（.xlsx），请在 Excel 中另存为 .xlsx 文件后再导入。"
 
 
 def test_a_password_protected_workbook_is_refused(world):

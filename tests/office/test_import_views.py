@@ -88,7 +88,7 @@ def test_a_refused_file_shows_the_reason_on_the_form_and_is_not_kept(world, clie
     response = post_file(client, world, b"not a workbook at all", name="伪装.xlsx")
 
     assert response.status_code == 200
-    assert "文件不是有效的 Excel 工作簿（.xlsx），请使用下载的模板填写后上传。" in response.content.decode()
+    assert "文件不是有效的 Excel 工作簿（.xlsx），请在 Excel 中另存为 .xlsx 文件后再导入。" in response.content.decode()
     assert not ImportBatch.objects.exists()
 
 

@@ -93,7 +93,7 @@ def test_a_roster_with_a_bad_row_is_refused_whole(world, rows, message):
 
 
 def test_a_file_that_is_not_a_workbook_or_lacks_columns_is_refused(world):
-    with pytest.raises(ActionRefused, match="类型不被允许"):
+    with pytest.raises(ActionRefused, match="文件不是有效的 Excel 工作簿"):
         services.members_import(
             actor=world.sam, organization=world.a1, upload=SimpleUploadedFile("名册.xlsx", b"not a workbook")
         )
