@@ -2,6 +2,7 @@
 
 from django import forms
 
+from partyreview.common.forms import SpreadsheetField
 from partyreview.organizations.models import Organization, OrganizationKind
 
 
@@ -54,3 +55,7 @@ class MergeForm(forms.Form):
 
 class DeactivateForm(forms.Form):
     reason = forms.CharField(label="撤销原因", max_length=90, required=False)
+
+
+class ImportForm(forms.Form):
+    file = SpreadsheetField()

@@ -158,7 +158,12 @@ def test_a_file_with_a_wrong_row_is_refused_whole_with_the_row_named(root, row, 
 
 def test_a_file_without_the_needed_columns_says_which(root):
     plan = plan_tree(xlsx([["名字", "备注"], ["示范党委", ""]]))
-    assert plan.errors == ["没有找到表头：文件中缺少 “党组织名称”、“党组织类别” 列（请检查列名，或使用导入模板）。"]
+    assert plan.errors == ["在工作表“Sheet1”的前 15 行中找不到表头：表头应含有“党组织名称”等列名。"]
+    plan = plan_tree(xlsx([["党组织名称", "上级党组织"], ["示范党委", ""]]))
+    assert plan.errors == [
+        "缺少“党组织类别”列（也可写作党组织类型、组织类别、组织类型、类别），或请在未识别的列中指定。"
+    ]
+    assert Organization.objects.count() == 0
 
 
 def test_the_command_checks_with_dry_run_then_imports(root, tmp_path):

@@ -22,8 +22,11 @@ from django.db.models import Q
 from partyreview.accounts.hashers import InitialPasswordHasher
 from partyreview.accounts.models import Role, User, name_search_key
 from partyreview.common.errors import ActionRefused
-from partyreview.common.spreadsheets import Row, cell_text, read_spreadsheet
-from partyreview.organizations.importers.columns import Columns, HeaderNotFound, find_columns
+from partyreview.common.spreadsheets import cell_text, read_spreadsheet
+from partyreview.intake.columns import Vocabulary
+from partyreview.intake.fields import SourceRow
+from partyreview.intake.tables import find_table
+from partyreview.organizations.importers.columns import describe
 from partyreview.organizations.models import Membership, Organization
 
 VOCABULARY: dict[str, tuple[str, ...]] = {
@@ -36,7 +39,12 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "title": ("职务", "党内职务", "职位"),
     "email": ("电子邮箱", "邮箱", "email", "e-mail"),
 }
-REQUIRED = ("name", "organization", "role")
+PEOPLE_COLUMNS = Vocabulary(
+    synonyms=VOCABULARY,
+    required=frozenset({"name", "organization", "role"}),
+    core=frozenset({"name"}),
+    labels={name: words[0] for name, words in VOCABULARY.items()},
+)
 # What a 角色 cell says, longest words first ("支部书记" before "书记", "党委领导" before "领导").
 ROLE_WORDS = (
     ("系统管理员", Role.ADMIN),
@@ -134,12 +142,9 @@ def roles_from(text: str) -> list[str] | None:
     return roles or None
 
 
-def _read_row(columns: Columns, row: Row) -> PersonRow:
-    sheet = columns.sheet
-
+def _read_row(row: SourceRow, mapped: set[str]) -> PersonRow:
     def text(name: str) -> str:
-        column = columns.by_field.get(name)
-        return cell_text(sheet.value(row.number, column)) if column else ""
+        return cell_text(row.values.get(name))
 
     phone = text("phone").replace(" ", "").replace("-", "")
     login = text("login") or text("employee_no") or phone
@@ -159,7 +164,7 @@ def _read_row(columns: Columns, row: Row) -> PersonRow:
         person.errors.append("没有登录名：请填写工号或手机号。")
     elif not LOGIN.match(login):
         person.errors.append(f"登录名“{login}”只能包含字母、数字和 _.@+-。")
-    if phone and not PHONE.match(phone) and columns.has("phone"):
+    if phone and not PHONE.match(phone) and "phone" in mapped:
         person.errors.append(f"手机号“{text('phone')}”不是 11 位手机号码。")
     roles = roles_from(text("role"))
     if roles is None:
@@ -173,27 +178,18 @@ def _read_row(columns: Columns, row: Row) -> PersonRow:
 
 def plan_people(data: bytes) -> PeoplePlan:
     plan = PeoplePlan()
-    book = read_spreadsheet(data)
-    try:
-        columns = find_columns(book, VOCABULARY, REQUIRED)
-    except HeaderNotFound as missing:
-        plan.errors.append(missing.message)
+    table = find_table(read_spreadsheet(data), PEOPLE_COLUMNS)
+    if table.problems:
+        plan.errors.extend(table.problems)
         return plan
-    if not any(columns.has(c) for c in ("login", "employee_no", "phone")):
+    mapped = set(table.mapping)
+    if not mapped & {"login", "employee_no", "phone"}:
         plan.errors.append("文件中缺少“手机号”或“工号”列：账号的登录名取自其中之一。")
         return plan
-    found = "、".join(VOCABULARY[name][0] for name in columns.by_field)
-    plan.notes.append(f"工作表“{columns.sheet.name}”第{columns.header_row}行为表头，识别到：{found}。")
-    source = "登录名" if columns.has("login") else "工号" if columns.has("employee_no") else "手机号"
+    plan.notes.extend(describe(table, PEOPLE_COLUMNS))
+    source = "登录名" if "login" in mapped else "工号" if "employee_no" in mapped else "手机号"
     plan.notes.append(f"登录名取自“{source}”列。")
-    if columns.ignored:
-        plan.notes.append(f"以下列未导入：{'、'.join(columns.ignored)}。")
-    known = set(columns.by_field.values())
-    plan.rows = [
-        _read_row(columns, r)
-        for r in columns.sheet.rows
-        if r.number > columns.header_row and any(c in r.cells for c in known)
-    ]
+    plan.rows = [_read_row(row, mapped) for row in table.rows]
     if not plan.rows:
         plan.errors.append("表头下没有数据行。")
         return plan

@@ -16,9 +16,12 @@ from django.db import transaction
 from partyreview.accounts.models import User
 from partyreview.common import generations
 from partyreview.common.errors import ActionRefused
-from partyreview.common.spreadsheets import Row, cell_date, cell_text, read_spreadsheet
+from partyreview.common.spreadsheets import cell_date, cell_text, read_spreadsheet
+from partyreview.intake.columns import Vocabulary
+from partyreview.intake.fields import SourceRow
+from partyreview.intake.tables import find_table
 from partyreview.organizations import services
-from partyreview.organizations.importers.columns import Columns, HeaderNotFound, find_columns
+from partyreview.organizations.importers.columns import describe
 from partyreview.organizations.models import Organization, OrganizationKind
 
 VOCABULARY: dict[str, tuple[str, ...]] = {
@@ -45,7 +48,10 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "has_committee": ("是否设支委会", "是否设立支委会", "设支委会", "是否设委员会"),
     "has_groups": ("是否设党小组", "设党小组"),
 }
-REQUIRED = ("name", "kind")
+LABELS = {name: words[0] for name, words in VOCABULARY.items()}
+TREE_COLUMNS = Vocabulary(
+    synonyms=VOCABULARY, required=frozenset({"name", "kind"}), core=frozenset({"name"}), labels=LABELS
+)
 # What a 类别 cell says, tested in this order ("党总支" before the "党支部" it does not contain anyway).
 KINDS = (
     ("总支", OrganizationKind.GENERAL_BRANCH),
@@ -155,16 +161,14 @@ def _term(text: str) -> tuple[datetime.date | None, datetime.date | None]:
     return cell_date(parts[0]), cell_date(parts[1])
 
 
-def _read_row(columns: Columns, number: int) -> TreeRow:
-    sheet = columns.sheet
+def _read_row(source: SourceRow, mapped: set[str]) -> TreeRow:
+    number = source.number
 
     def text(name: str) -> str:
-        column = columns.by_field.get(name)
-        return cell_text(sheet.value(number, column)) if column else ""
+        return cell_text(source.values.get(name))
 
     def raw(name: str) -> object:
-        column = columns.by_field.get(name)
-        return sheet.value(number, column) if column else None
+        return source.values.get(name)
 
     row = TreeRow(number=number, name=text("name"), code=text("code"), parent_ref=text("parent"), values={})
     if not row.name:
@@ -196,7 +200,7 @@ def _read_row(columns: Columns, number: int) -> TreeRow:
         if value is None:
             row.errors.append(f"{VOCABULARY[name][0]}“{text(name)}”不是人数。")
         counts[name] = value or 0
-    formal = counts["formal"] if columns.has("formal") else max(counts["members"] - counts["probationary"], 0)
+    formal = counts["formal"] if "formal" in mapped else max(counts["members"] - counts["probationary"], 0)
     row.values["formal_member_count"] = formal
     row.values["probationary_member_count"] = counts["probationary"]
     for name, target in (("has_committee", "has_committee"), ("has_groups", "has_party_groups")):
@@ -215,33 +219,22 @@ def generated_code(name: str) -> str:
 def plan_tree(data: bytes) -> TreePlan:
     """Read and check the whole file against the database, writing nothing."""
     plan = TreePlan()
-    book = read_spreadsheet(data)
-    try:
-        columns = find_columns(book, VOCABULARY, REQUIRED)
-    except HeaderNotFound as missing:
-        plan.errors.append(missing.message)
+    table = find_table(read_spreadsheet(data), TREE_COLUMNS)
+    if table.problems:
+        plan.errors.extend(table.problems)
         return plan
-    found = "、".join(VOCABULARY[name][0] for name in columns.by_field)
-    plan.notes.append(f"工作表“{columns.sheet.name}”第{columns.header_row}行为表头，识别到：{found}。")
-    if columns.ignored:
-        plan.notes.append(f"以下列未导入：{'、'.join(columns.ignored)}。")
-    if columns.has("secretary"):
+    mapped = set(table.mapping)
+    plan.notes.extend(describe(table, TREE_COLUMNS))
+    if "secretary" in mapped:
         plan.notes.append("“书记”列仅供核对：书记的账号和角色请通过人员导入设置。")
-    if not columns.has("code"):
+    if "code" not in mapped:
         plan.notes.append("文件没有党组织编码列：按名称匹配已有党组织，名称变化会被当作新的党组织。")
-    data_rows = [r for r in columns.sheet.rows if r.number > columns.header_row and _is_data(r, columns)]
-    plan.rows = [_read_row(columns, r.number) for r in data_rows]
+    plan.rows = [_read_row(source, mapped) for source in table.rows]
     if not plan.rows:
         plan.errors.append("表头下没有数据行。")
         return plan
-    _match(plan, has_codes=columns.has("code"))
+    _match(plan, has_codes="code" in mapped)
     return plan
-
-
-def _is_data(row: Row, columns: Columns) -> bool:
-    # A row is data when it says anything in a known column (a missing name is then reported); footers
-    # such as "填表人：" in a column of their own are not.
-    return any(c in row.cells for c in columns.by_field.values())
 
 
 def _match(plan: TreePlan, *, has_codes: bool) -> None:
