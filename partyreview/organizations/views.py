@@ -1,7 +1,11 @@
-"""The people picker's search, and the tree pages for administrators."""
+"""The people picker's search, and the tree and import pages for administrators."""
+
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -11,7 +15,9 @@ from django.views.decorators.http import require_GET
 from partyreview.accounts.models import Role, User
 from partyreview.common.errors import ActionRefused
 from partyreview.organizations import services
-from partyreview.organizations.forms import DeactivateForm, MergeForm, MoveForm, RenameForm
+from partyreview.organizations.forms import DeactivateForm, ImportForm, MergeForm, MoveForm, RenameForm
+from partyreview.organizations.importers import people as people_import
+from partyreview.organizations.importers import tree as tree_import
 from partyreview.organizations.models import Organization
 from partyreview.organizations.permissions import organizations_visible_to
 from partyreview.organizations.selectors import assignable_users, leaders_for, people_in, people_search
@@ -112,3 +118,83 @@ def _apply(action: str, actor: User, organization: Organization, data: dict) -> 
         services.organization_merge(actor=actor, merged=organization, survivor=data["survivor"])
     else:
         services.organization_deactivate(actor=actor, organization=organization, reason=data["reason"])
+
+
+# ---- 导入党组织 / 导入人员 ------------------------------------------------------------------------------
+
+IMPORTS = {
+    "tree": (tree_import.plan_tree, tree_import.apply_tree, "导入党组织", "党组织"),
+    "people": (people_import.plan_people, people_import.apply_people, "导入人员", "人员"),
+}
+SESSION_KEY = "onboarding_upload"
+
+
+@login_required
+def import_tree(request: HttpRequest) -> HttpResponse:
+    return _import_page(request, "tree")
+
+
+@login_required
+def import_people(request: HttpRequest) -> HttpResponse:
+    return _import_page(request, "people")
+
+
+def _import_page(request: HttpRequest, kind: str) -> HttpResponse:
+    """Upload → preview (every row's action and message, nothing written) → confirm (all or nothing)."""
+    _tree_admin(request)
+    plan_of, _apply, title, noun = IMPORTS[kind]
+    context = {"kind": kind, "title": title, "noun": noun, "form": ImportForm()}
+    if request.method != "POST":
+        return render(request, "organizations/import.html", context)
+    if request.POST.get("step") == "confirm":
+        return _confirm(request, kind, context)
+    form = ImportForm(request.POST, request.FILES)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "organizations/import.html", context)
+    data = form.cleaned_data["file"].read()
+    try:
+        plan = plan_of(data)
+    except ActionRefused as refused:
+        form.add_error("file", refused.message)
+        return render(request, "organizations/import.html", context)
+    token = secrets.token_hex(16)
+    default_storage.save(_upload_name(token), ContentFile(data))
+    request.session[SESSION_KEY] = {"token": token, "kind": kind}
+    context.update(plan=plan, token=token)
+    return render(request, "organizations/import.html", context)
+
+
+def _upload_name(token: str) -> str:
+    return f"onboarding/{token}.xlsx"
+
+
+def _confirm(request: HttpRequest, kind: str, context: dict) -> HttpResponse:
+    plan_of, apply, _title, _noun = IMPORTS[kind]
+    held = request.session.get(SESSION_KEY) or {}
+    token = request.POST.get("token", "")
+    if (
+        not token
+        or held.get("token") != token
+        or held.get("kind") != kind
+        or not default_storage.exists(_upload_name(token))
+    ):
+        messages.error(request, "上传的文件已失效，请重新上传。")
+        return redirect(f"organizations:import_{kind}")
+    with default_storage.open(_upload_name(token)) as stored:
+        data = stored.read()
+    # Planned again: the database may have changed since the preview.
+    plan = plan_of(data)
+    try:
+        result = apply(plan, actor=request.user, deactivate_missing=request.POST.get("deactivate_missing") == "on")
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+        context.update(plan=plan, token=token)
+        return render(request, "organizations/import.html", context)
+    default_storage.delete(_upload_name(token))
+    del request.session[SESSION_KEY]
+    context["result"] = result
+    response = render(request, "organizations/import_done.html", context)
+    # The initial passwords are on this page only: never kept by a browser or proxy cache.
+    response["Cache-Control"] = "no-store"
+    return response

@@ -64,6 +64,8 @@ TABLE: dict[str, Row] = {
     "office:inspection_report": Row((L, O, O, N, N, O), "inspection"),
     "office:register_export": Row((L, O, O, O, O, O)),
     "organizations:change": Row((L, N, N, N, N, O), "org", scoped=False),
+    "organizations:import_people": Row((L, N, N, N, N, O)),
+    "organizations:import_tree": Row((L, N, N, N, N, O)),
     "organizations:list": Row((L, N, N, N, N, O)),
     "organizations:person_search": Row((L, O, N, N, N, O)),
     "orglife:branch": Row((L, O, O, O, N, O), "org"),

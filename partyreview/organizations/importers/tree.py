@@ -114,6 +114,22 @@ class TreePlan:
         return sum(1 for r in self.rows if r.action == action)
 
     @property
+    def count_new(self) -> int:
+        return self.count("新增")
+
+    @property
+    def count_changed(self) -> int:
+        return self.count("更新")
+
+    @property
+    def count_same(self) -> int:
+        return self.count("不变")
+
+    @property
+    def count_wrong(self) -> int:
+        return self.count("有误")
+
+    @property
     def row_errors(self) -> list[str]:
         return [f"第{r.number}行：{e}" for r in self.rows for e in r.errors]
 
