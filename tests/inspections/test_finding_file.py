@@ -213,9 +213,13 @@ def test_entered_text_survives_a_refusal(world, client_for):
 
 
 def test_assignee_choices_follow_the_chosen_organisation(world, client_for):
-    page = client_for(world.alice).get(f"{url(world)}?organization={world.b1.pk}").content.decode()
+    client = client_for(world.alice)
+    page = client.get(f"{url(world)}?organization={world.b1.pk}").content.decode()
+    # The lists hold no one yet: their search box asks for the chosen organisation's people.
+    found = client.get(reverse("organizations:person_search"), {"organization": world.b1.pk, "q": "m"}).json()
 
-    assert f'<option value="{world.mona.pk}">莫娜</option>' in page
+    assert f'data-organization="{world.b1.pk}"' in page
+    assert [person["name"] for person in found["results"]] == ["莫娜"]
     assert "马可" not in page
 
 
