@@ -27,6 +27,8 @@ want=$(sha256sum requirements.txt | cut -d' ' -f1)
 have=$(cat "$STAMP" 2>/dev/null || true)
 
 if [ "$want" != "$have" ]; then
+    # python-ldap (directory sign-in) has no wheels: it compiles against OpenLDAP's and Cyrus SASL's headers.
+    "$SCRIPTS/system-packages.sh" gcc python3-dev libldap2-dev libsasl2-dev
     echo "Installing requirements.txt into $VENV"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test run, as CI does it (`make test` / `.ci/run`):
 #   1. install the virtualenv and the Debian packages the tests need,
-#   2. start throw-away PostgreSQL and Redis (stopped again on exit),
+#   2. start throw-away PostgreSQL and Redis (stopped again on exit); the directory sign-in tests start
+#      their own slapd on loopback (tests/accounts/slapd.py) in both pytest phases,
 #   3. lint with ruff,
 #   4. the full pytest suite on PostgreSQL (browser tests included),
 #   5. the suite minus browser tests on SQLite.
@@ -14,7 +15,8 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 scripts/install.sh
-scripts/system-packages.sh postgresql redis-server chromium fonts-noto-cjk libreoffice-calc libreoffice-writer
+scripts/system-packages.sh postgresql redis-server chromium fonts-noto-cjk libreoffice-calc libreoffice-writer \
+    slapd ldap-utils
 
 # Playwright drives Debian's Chromium; it must never fetch a browser itself.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

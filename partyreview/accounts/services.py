@@ -46,3 +46,10 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> 
         if ids is not None:
             qs = qs.filter(pk__in=list(ids))
         return qs.update(read_at=timezone.now())
+
+
+def user_password_changed(*, user: User) -> None:
+    """The person set a password of their own: the one-time password's restriction ends."""
+    if user.must_change_password:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])

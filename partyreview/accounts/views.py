@@ -1,6 +1,7 @@
 """Home dispatch, notifications and the personal settings page."""
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -8,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from partyreview.accounts.models import Role
-from partyreview.accounts.services import notifications_mark_read
+from partyreview.accounts.services import notifications_mark_read, user_password_changed
 from partyreview.organizations.permissions import is_admin, roles_of
 
 
@@ -42,3 +43,12 @@ def notification_read(request: HttpRequest) -> HttpResponse:
     count = notifications_mark_read(user=request.user, ids=valid or None)
     messages.success(request, f"已将 {count} 条通知标为已读。")
     return redirect("accounts:notifications")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """修改密码; also ends the first-login restriction of an imported account."""
+
+    def form_valid(self, form: object) -> HttpResponse:
+        response = super().form_valid(form)
+        user_password_changed(user=form.user)
+        return response

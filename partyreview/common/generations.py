@@ -76,13 +76,25 @@ def bump(topic: str) -> None:
     transaction.on_commit(lambda: _bump_now(topic))
 
 
+# Which topics watch each model, for writers that send no signal (``bump_watchers``).
+_WATCHERS: dict[str, set[str]] = {}
+
+
 def watch(topic: str, models: Iterable[type[Model]]) -> None:
     """Bump ``topic`` on every save and delete of ``models`` (called from an AppConfig.ready)."""
     for model in models:
+        _WATCHERS.setdefault(model._meta.label, set()).add(topic)
         receiver = _receiver(topic)
         label = model._meta.label
         post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"generation-{topic}-save-{label}")
         post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=f"generation-{topic}-delete-{label}")
+
+
+def bump_watchers(model: type[Model]) -> None:
+    """Bump every topic that counts ``model``: after a ``bulk_create`` or ``update`` of its rows, which send
+    no signal. For a writer below the apps that count (an import of organisations) that cannot name them."""
+    for topic in sorted(_WATCHERS.get(model._meta.label, ())):
+        bump(topic)
 
 
 def _receiver(topic: str) -> Callable[..., None]:

@@ -81,3 +81,32 @@ class ValuesChoiceIterator(ModelChoiceIterator):
             yield ("", self.field.empty_label)
         for pk, *values in self.queryset.values_list("pk", *label_fields):
             yield (pk, self.field.label_from_values(*values))
+
+
+class SearchSelect(forms.Select):
+    """A <select> that holds only the chosen option; a search box (static/js/person_picker.js) finds others.
+
+    For model choices among thousands (a 责任人 among a committee's people): rendering every option would
+    send them all with each form, and nobody scrolls through them. The field still validates the value
+    against its whole queryset, so a value from anywhere else is refused as usual. The ``data-*``
+    attributes tell the script where to search.
+    """
+
+    template_name = "django/forms/widgets/select.html"
+
+    def optgroups(self, name: str, value: list, attrs: dict | None = None) -> list:
+        chosen = [v for v in value if v not in ("", None)]
+        choices = self.choices
+        kept: list[tuple[object, str]] = []
+        if getattr(choices, "field", None) is not None and choices.field.empty_label is not None:
+            kept.append(("", choices.field.empty_label))
+        queryset = getattr(choices, "queryset", None)
+        if queryset is not None and chosen:
+            pks = [v for v in (str(c) for c in chosen) if v.isdigit()]
+            kept.extend((obj.pk, choices.field.label_from_instance(obj)) for obj in queryset.filter(pk__in=pks))
+        groups = []
+        selected = {str(v) for v in chosen}
+        for index, (option_value, label) in enumerate(kept):
+            option = self.create_option(name, option_value, label, str(option_value) in selected, index, attrs=attrs)
+            groups.append((None, [option], index))
+        return groups

@@ -15,5 +15,4 @@ urlpatterns = [
     path("findings/<int:pk>/edit/", views.finding_update, name="finding_update"),
     path("findings/<int:pk>/archive/", views.finding_archive, name="finding_archive"),
     path("findings/<int:pk>/measures/new/", views.measure_create, name="measure_create"),
-    path("people/", views.organization_people, name="organization_people"),
 ]

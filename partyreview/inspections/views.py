@@ -14,12 +14,11 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
-from partyreview.accounts.models import Role, User
+from partyreview.accounts.models import User
 from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused
 from partyreview.common.paging import Paginator
@@ -42,8 +41,7 @@ from partyreview.inspections.selectors import (
     organizations_for_filing,
     staff_organizations,
 )
-from partyreview.organizations.permissions import is_staff, organizations_visible_to
-from partyreview.organizations.selectors import assignable_users, leaders_for
+from partyreview.organizations.permissions import is_staff
 from partyreview.rectifications import counts
 from partyreview.rectifications import services as rectification_services
 from partyreview.rectifications.filters import FindingFilter
@@ -257,7 +255,6 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
         "formset": formset,
         "category_days": _category_days(),
         "measure_library": _measure_library(user),
-        "people_url": reverse("inspections:organization_people"),
     }
     return render(request, "inspections/finding_form.html", context)
 
@@ -414,18 +411,3 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已添加整改措施 {rectification.number}。")
             return redirect("inspections:finding_detail", pk=finding.pk)
     return render(request, "inspections/measure_form.html", {"form": form, "finding": finding})
-
-
-@require_GET
-@login_required
-def organization_people(request: HttpRequest) -> JsonResponse:
-    """Who may be assignee and responsible leader in an organisation, for the filing page's script."""
-    raw = request.GET.get("organization", "")
-    if not raw.isdigit():
-        return JsonResponse({"error": "请选择党组织。"}, status=400)
-    org = get_object_or_404(organizations_visible_to(request.user, roles={Role.STAFF}), pk=int(raw))
-
-    def people(qs: object) -> list[dict]:
-        return [{"id": u.pk, "name": u.display_name} for u in qs]
-
-    return JsonResponse({"assignees": people(assignable_users(org)), "leaders": people(leaders_for(org))})

@@ -62,9 +62,9 @@ class Organization(models.Model):
         if self.parent_id and self.parent_id == self.pk:
             raise ValueError("党组织不能以自身为上级")
         old_path = self.path
-        if self.pk is None:
-            super().save(*args, **kwargs)
-            kwargs.pop("force_insert", None)
+        # Every field first (a move changes ``parent`` too: saving only the path would lose it), then the
+        # path, which needs the primary key.
+        super().save(*args, **kwargs)
         new_path = self._computed_path()
         if new_path != old_path:
             self.path = new_path
@@ -76,8 +76,6 @@ class Organization(models.Model):
                     path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1)),
                     depth=F("depth") + (self.depth - old_path.count("/") + 1),
                 )
-        else:
-            super().save(*args, **kwargs)
 
     def _computed_path(self) -> str:
         prefix = self.parent.path if self.parent_id else ""

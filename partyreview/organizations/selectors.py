@@ -1,9 +1,9 @@
 """Reads over the organisation tree."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from partyreview.accounts.models import Role, User
-from partyreview.organizations.models import Organization, OrganizationKind
+from partyreview.organizations.models import Membership, Organization, OrganizationKind
 
 
 def subtree(organization: Organization, *, include_self: bool = True) -> QuerySet[Organization]:
@@ -49,3 +49,40 @@ def leaders_for(organization: Organization) -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "username")
     )
+
+
+PEOPLE_SEARCH_LIMIT = 20
+
+
+def people_search(
+    people: QuerySet[User], *, query: str, limit: int = PEOPLE_SEARCH_LIMIT
+) -> list[tuple[User, list[str]]]:
+    """The first ``limit`` of ``people`` matching what was typed, each with the organisations they serve in.
+
+    Typed letters match the pinyin of the name (张伟: "zhangwei", "zhangw", or the initials "zw"), the
+    login (手机号 / 工号) or the name itself; anything else matches the name or the login. Three queries
+    whatever the numbers: the people, and their organisations' names for telling two 张伟 apart.
+    """
+    typed = query.strip().lower().replace(" ", "")
+    if not typed:
+        return []
+    match = Q(full_name__icontains=typed) | Q(username__istartswith=typed)
+    if typed.isascii() and typed.isalpha():
+        match |= Q(name_key__contains=typed)
+    found = list(
+        people.filter(match)
+        .order_by("name_key", "pk")
+        .distinct()[:limit]
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("organization").order_by("organization__path"),
+            )
+        )
+    )
+    return [(person, list(dict.fromkeys(m.organization.name for m in person.memberships.all()))) for person in found]
+
+
+def people_in(organizations: QuerySet[Organization]) -> QuerySet[User]:
+    """Active people holding a membership in any of ``organizations``."""
+    return User.objects.filter(is_active=True, memberships__organization__in=organizations).distinct()

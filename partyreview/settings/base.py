@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Imported accounts change their one-time password before anything else (accounts/middleware.py).
+    "partyreview.accounts.middleware.InitialPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -119,6 +121,41 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Sign-in against the intranet directory (LDAP / Active Directory), off by default. The directory only
+# checks the password: a person signs in to the account whose login (username) matches theirs, and someone
+# the directory knows but partyreview does not is refused like a wrong password, because what a person
+# may see comes from memberships, which the directory cannot say (docs/decisions/directory-sign-in.md).
+# Local passwords keep working beside it (the administrator's, when the directory is down).
+LDAP_ENABLED = env.bool("LDAP_ENABLED", default=False)
+if LDAP_ENABLED:
+    import ldap
+    from django_auth_ldap.config import LDAPSearch
+
+    AUTH_LDAP_SERVER_URI = env.str("LDAP_SERVER_URI", default="")
+    if not AUTH_LDAP_SERVER_URI:
+        _fail("LDAP_ENABLED 已开启，但未设置 LDAP_SERVER_URI (LDAP_SERVER_URI is required when LDAP_ENABLED is on).")
+    AUTH_LDAP_BIND_DN = env.str("LDAP_BIND_DN", default="")
+    AUTH_LDAP_BIND_PASSWORD = env.str("LDAP_BIND_PASSWORD", default="")
+    AUTH_LDAP_START_TLS = env.bool("LDAP_START_TLS", default=False)
+    AUTH_LDAP_USER_SEARCH = LDAPSearch(
+        env.str("LDAP_USER_SEARCH_BASE", default=""),
+        ldap.SCOPE_SUBTREE,
+        env.str("LDAP_USER_FILTER", default="(uid=%(user)s)"),
+    )
+    # Accounts are made by the people import (or an administrator), never by a first sign-in.
+    AUTH_LDAP_NO_NEW_USERS = True
+    # Names and phones come from the people import; the directory does not overwrite them.
+    AUTH_LDAP_USER_ATTR_MAP = {}
+    AUTH_LDAP_ALWAYS_UPDATE_USER = False
+    _ldap_timeout = env.int("LDAP_TIMEOUT_SECONDS", default=5)
+    AUTH_LDAP_CONNECTION_OPTIONS = {
+        ldap.OPT_NETWORK_TIMEOUT: _ldap_timeout,
+        ldap.OPT_TIMEOUT: _ldap_timeout,
+        ldap.OPT_REFERRALS: 0,  # Active Directory's referrals lead to servers the web host cannot bind to.
+    }
+    # After axes (which refuses a locked-out login before any backend runs), before the local passwords.
+    AUTHENTICATION_BACKENDS.insert(1, "partyreview.accounts.directory.DirectoryBackend")
 # Argon2id first: memory-hard, so guessing costs an attacker's GPU far more than PBKDF2, and a login costs
 # the server a quarter of the CPU (docs/security.md). Hashes made by the others are still accepted and
 # rewritten as Argon2 at the user's next login.
@@ -127,6 +164,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
+    # Random one-time passwords of imported accounts only (accounts/hashers.py says why).
+    "partyreview.accounts.hashers.InitialPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -9,7 +9,10 @@ from partyreview.settings.base import *  # noqa: F403
 from partyreview.settings.base import VAR_DIR, env
 
 ALLOWED_HOSTS = ["*"]
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "partyreview.accounts.hashers.InitialPasswordHasher",
+]
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 STORAGES = {

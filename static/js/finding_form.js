@@ -1,7 +1,7 @@
-// 录入问题: keep the measures' people lists in step with the chosen organisation, show the default
-// deadline of the chosen category, add measure blocks, and offer the measure library's words for the
-// chosen category as one-click suggestions. Without this script the page still works:
-// the server re-renders the lists for the organisation and explains any mistake beside the field.
+// 录入问题: show the default deadline of the chosen category, add measure blocks, and offer the measure
+// library's words for the chosen category as one-click suggestions. The people lists are searched by
+// person_picker.js among the chosen organisation's people; the server checks them again and explains any
+// mistake beside the field.
 (function () {
   "use strict";
 
@@ -9,7 +9,6 @@
   if (!form) {
     return;
   }
-  var orgSelect = form.querySelector("select[name='organization']");
   var categorySelect = form.querySelector("select[name='category']");
   var foundOn = form.querySelector("input[name='found_on']");
   var total = form.querySelector("input[name='measures-TOTAL_FORMS']");
@@ -21,58 +20,11 @@
   var libraryData = document.getElementById("measure-library");
   var library = libraryData ? JSON.parse(libraryData.textContent) : {};
   var suggestionBox = document.getElementById("measure-suggestions");
-  var people = null;
 
   function iso(date) {
     var m = String(date.getMonth() + 1).padStart(2, "0");
     var d = String(date.getDate()).padStart(2, "0");
     return date.getFullYear() + "-" + m + "-" + d;
-  }
-
-  function fillSelect(select, items, emptyLabel) {
-    var keep = select.value;
-    while (select.options.length) {
-      select.remove(0);
-    }
-    select.add(new Option(emptyLabel, ""));
-    items.forEach(function (person) {
-      select.add(new Option(person.name, String(person.id)));
-    });
-    select.value = items.some(function (p) { return String(p.id) === keep; }) ? keep : "";
-  }
-
-  function applyPeople(scope) {
-    if (!people) {
-      return;
-    }
-    scope.querySelectorAll("select[name$='-assignee']").forEach(function (s) {
-      fillSelect(s, people.assignees, "请选择责任人");
-    });
-    scope.querySelectorAll("select[name$='-responsible_leader']").forEach(function (s) {
-      fillSelect(s, people.leaders, "（不指定）");
-    });
-  }
-
-  function loadPeople() {
-    if (!orgSelect.value) {
-      people = { assignees: [], leaders: [] };
-      applyPeople(list);
-      return;
-    }
-    var url = form.dataset.peopleUrl + "?organization=" + encodeURIComponent(orgSelect.value);
-    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (response) {
-        return response.ok ? response.json() : null;
-      })
-      .then(function (data) {
-        if (data) {
-          people = data;
-          applyPeople(list);
-        }
-      })
-      .catch(function () {
-        // Offline or refused: the server checks the people again when the form is saved.
-      });
   }
 
   function updateHints() {
@@ -101,7 +53,6 @@
     var block = holder.firstElementChild;
     list.appendChild(block);
     total.value = String(index + 1);
-    applyPeople(block);
     updateHints();
     addButton.hidden = index + 1 >= maxForms;
     var first = block.querySelector("textarea");
@@ -161,7 +112,6 @@
     suggestionBox.hidden = items.length === 0;
   }
 
-  orgSelect.addEventListener("change", loadPeople);
   categorySelect.addEventListener("change", showSuggestions);
   categorySelect.addEventListener("change", updateHints);
   foundOn.addEventListener("change", updateHints);

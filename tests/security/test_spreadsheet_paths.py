@@ -1,5 +1,6 @@
 """Every spreadsheet import path refuses a hostile workbook in the same words, and none answers a damaged
-one with a 500: the problem-list upload page, the roster and dues imports, and ``manage.py import_findings``.
+one with a 500: the problem-list upload page, the roster and dues imports, ``manage.py import_findings``, and
+the organisation and people imports (pages and commands).
 
 Alice (staff) uploads problem lists for the committee's inspection; Sam keeps branch A1's roster and dues.
 Each file is built from one the path would otherwise accept, so the refusal is about the hostility, not the
@@ -13,13 +14,16 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook
 
+from partyreview.accounts.models import User
 from partyreview.common import spreadsheets
 from partyreview.inspections.models import Finding
 from partyreview.intake.models import ImportBatch
+from partyreview.organizations.models import Organization
 from partyreview.orglife.imports import DUES_COLUMNS, MEMBER_COLUMNS
 from partyreview.orglife.models import DuesPayment, PartyMember
 from tests.common import hostile_workbooks as hostile
 from tests.intake.template_workbooks import row, xlsx
+from tests.organizations.workbooks import people_file, tree_file
 
 MACROS = "工作簿含有宏，请在 Excel 中另存为普通的 .xlsx 文件后再导入。"
 PASSWORD = "文件设置了密码保护，无法读取。请在 Excel 中取消密码后另存为 .xlsx 文件再导入。"
@@ -93,7 +97,38 @@ def _command(world, client_for, data: bytes, tmp_path) -> str:
     return str(refused.value)
 
 
+def _tree_page(world, client_for, data: bytes, tmp_path) -> str:
+    response = client_for(world.root).post(
+        reverse("organizations:import_tree"), {"step": "upload", "file": SimpleUploadedFile("党组织.xlsx", data)}
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _people_page(world, client_for, data: bytes, tmp_path) -> str:
+    response = client_for(world.root).post(
+        reverse("organizations:import_people"), {"step": "upload", "file": SimpleUploadedFile("人员.xlsx", data)}
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _onboarding_command(name: str):
+    def send(world, client_for, data: bytes, tmp_path) -> str:
+        path = tmp_path / "导入.xlsx"
+        path.write_bytes(data)
+        with pytest.raises(CommandError) as refused:
+            call_command(name, str(path))
+        return str(refused.value)
+
+    return send
+
+
 PATHS = {
+    "organisations page": (_tree_page, tree_file),
+    "people page": (_people_page, people_file),
+    "import_organizations command": (_onboarding_command("import_organizations"), tree_file),
+    "import_users command": (_onboarding_command("import_users"), people_file),
     "problem list page": (_problem_list_page, lambda: xlsx(row())),
     "roster page": (_roster_page, roster_bytes),
     "dues page": (_dues_page, dues_bytes),
@@ -116,6 +151,8 @@ def test_every_import_path_refuses_a_hostile_workbook_with_the_same_message(
     assert not ImportBatch.objects.exists()
     assert not PartyMember.objects.exists()
     assert not DuesPayment.objects.exists()
+    assert not Organization.objects.filter(code__startswith="D").exists()
+    assert not User.objects.filter(username__startswith="E0").exists()
 
 
 @pytest.mark.parametrize("path_name", list(PATHS))

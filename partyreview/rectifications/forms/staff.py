@@ -7,8 +7,10 @@ again (scope, lifecycle, version) and write.
 import datetime
 
 from django import forms
+from django.urls import reverse_lazy
 
 from partyreview.accounts.models import User
+from partyreview.common.widgets import SearchSelect
 from partyreview.inspections.forms import DATE, VersionedForm
 from partyreview.inspections.models import Category
 from partyreview.organizations.models import Organization
@@ -17,8 +19,24 @@ from partyreview.rectifications.models import Rectification, RectificationKind
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    """选人: a person among the organisation's candidates, found by name, pinyin or initials."""
+
+    widget = SearchSelect
+
     def label_from_instance(self, obj: User) -> str:
         return obj.display_name
+
+
+def _search_people(form: forms.Form, *, organization_id: int | None = None, from_field: str = "") -> None:
+    """Point the form's person pickers at the search: of one organisation, or of the one chosen in the
+    page's ``from_field`` (the finding form's organisation)."""
+    for name, role in (("assignee", "assignee"), ("responsible_leader", "leader")):
+        attrs = {"data-person-search": reverse_lazy("organizations:person_search"), "data-role": role}
+        if organization_id is not None:
+            attrs["data-organization"] = str(organization_id)
+        if from_field:
+            attrs["data-organization-from"] = from_field
+        form.fields[name].widget.attrs.update(attrs)
 
 
 def default_due_date(category: Category | None, found_on: datetime.date | None) -> datetime.date | None:
@@ -68,6 +86,7 @@ class MeasureForm(forms.Form):
         self.organization = organization
         self.found_on = found_on
         self.default_due = default_due_date(category, found_on)
+        _search_people(self, organization_id=organization.pk if organization else None, from_field="organization")
         if organization is not None:
             self.fields["assignee"].queryset = assignable_users(organization)
             self.fields["responsible_leader"].queryset = leaders_for(organization)
@@ -144,6 +163,7 @@ class RectificationUpdateForm(VersionedForm):
         self.rectification = rectification
         self.fields["assignee"].queryset = assignable_users(rectification.responsible_org)
         self.fields["responsible_leader"].queryset = leaders_for(rectification.responsible_org)
+        _search_people(self, organization_id=rectification.responsible_org_id)
 
     def clean_measure(self) -> str:
         value = self.cleaned_data["measure"].strip()
