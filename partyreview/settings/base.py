@@ -105,9 +105,19 @@ TEMPLATES = [
 # Database: an SQLite file by default so a bare machine runs; PostgreSQL in production.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web server read while the worker writes; the timeout rides out short write locks.
+    # Web, worker and beat write the same file (docs/decisions/sqlite-immediate-transactions.md).
+    # - IMMEDIATE: a transaction takes the write lock when it begins. SQLite's default (DEFERRED) starts
+    #   as a reader and upgrades at its first write; when another process wrote in between, that upgrade
+    #   fails at once with "database is locked", whatever the timeout, because waiting could deadlock.
+    #   Taken at BEGIN, the lock is simply waited for.
+    # - busy_timeout (the "timeout" option sets the same): how long a writer waits for the lock.
+    # - WAL lets readers go on while one process writes; NORMAL sync is safe with WAL and much faster.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"),
+        }
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
@@ -262,7 +272,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="partyreview <noreply
 REMINDER_EMAIL_ENABLED = env.bool("REMINDER_EMAIL_ENABLED", default=False)
 
 # Celery. Without a broker URL the filesystem transport carries messages between the web, worker
-# and beat processes of one machine with no server at all (see docs/decisions/0001-embedded-broker.md).
+# and beat processes of one machine with no server at all (see docs/decisions/embedded-broker.md).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = VAR_DIR / "celery" / "queue"
