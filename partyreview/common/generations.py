@@ -34,6 +34,11 @@ from django.db.models.signals import post_delete, post_save
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+# The topic of findings, measures and what names them (lists' totals, the filters' menus of organisations
+# and inspections): named here, below every app, because the menus are fields of the inspections app while
+# the models it watches are wired by rectifications (``rectifications.counts``).
+RECORDS = "records"
+
 
 def _key(topic: str) -> str:
     return f"generation:{topic}"

@@ -56,13 +56,3 @@ class InspectionFilter(django_filters.FilterSet):
 
     def filter_archived(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
         return qs if value else qs.filter(is_archived=False)
-
-
-def __getattr__(name: str) -> object:
-    # The issue named this module as FindingFilter's home; keep that import path working without
-    # importing rectifications when this module loads.
-    if name == "FindingFilter":
-        from partyreview.rectifications.filters import FindingFilter
-
-        return FindingFilter
-    raise AttributeError(name)

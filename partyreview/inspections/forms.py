@@ -10,11 +10,11 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from partyreview.accounts.models import Role, User
+from partyreview.common import generations
 from partyreview.common.dates import local_today
 from partyreview.common.widgets import FastSelect, ValuesChoiceIterator
 from partyreview.inspections.models import Category, Finding, Inspection
 from partyreview.organizations.models import Organization
-from partyreview.rectifications import counts
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -27,7 +27,7 @@ class OrganizationChoiceField(forms.ModelChoiceField):
     widget = FastSelect
     iterator = ValuesChoiceIterator
     label_fields = ("depth", "name")
-    options_topic = counts.TOPIC  # the options kept in the shared cache until a record changes
+    options_topic = generations.RECORDS  # the options kept in the shared cache until a record changes
 
     def label_from_instance(self, obj: Organization) -> str:
         return self.label_from_values(obj.depth, obj.name)
@@ -43,7 +43,7 @@ class InspectionChoiceField(forms.ModelChoiceField):
     widget = FastSelect
     iterator = ValuesChoiceIterator
     label_fields = ("title",)
-    options_topic = counts.TOPIC
+    options_topic = generations.RECORDS
 
     @staticmethod
     def label_from_values(title: str) -> str:

@@ -34,3 +34,8 @@ def can_create_inspection(user: User, inspecting_org: Organization) -> bool:
 def can_manage_finding(user: User, organization: Organization) -> bool:
     """Staff file, edit and archive findings for organisations in their scope."""
     return has_role_over(user, organization, {Role.STAFF})
+
+
+def can_read_inspection_report(user: User, inspection: Inspection) -> bool:
+    """The 整改情况报告 covers the whole inspection: staff and leads of the inspecting organisation."""
+    return has_role_over(user, inspection.inspecting_org, {Role.STAFF, Role.LEADER})

@@ -31,6 +31,7 @@ from partyreview.inspections.models import Category, Finding, Inspection
 from partyreview.inspections.permissions import (
     can_manage_finding,
     can_manage_inspection,
+    can_read_inspection_report,
     findings_visible_to,
     inspections_visible_to,
 )
@@ -42,7 +43,6 @@ from partyreview.inspections.selectors import (
     organizations_for_filing,
     staff_organizations,
 )
-from partyreview.office.permissions import can_read_inspection_report
 from partyreview.organizations.permissions import is_admin, organizations_visible_to, roles_of
 from partyreview.organizations.selectors import assignable_users, leaders_for
 from partyreview.rectifications import counts

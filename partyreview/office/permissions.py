@@ -8,7 +8,6 @@ from partyreview.office.models import ImportBatch
 from partyreview.organizations.permissions import has_role_over, scope_q
 
 STAFF = {Role.STAFF}
-REPORT_READERS = {Role.STAFF, Role.LEADER}
 
 
 def can_import_findings(user: User, inspection: Inspection) -> bool:
@@ -26,8 +25,3 @@ def import_batches_visible_to(user: User) -> QuerySet[ImportBatch]:
     if not user.is_authenticated:
         return ImportBatch.objects.none()
     return ImportBatch.objects.filter(scope_q(user, field="inspection__inspecting_org", roles=STAFF))
-
-
-def can_read_inspection_report(user: User, inspection: Inspection) -> bool:
-    """The 整改情况报告 covers the whole inspection: staff and leads of the inspecting organisation."""
-    return has_role_over(user, inspection.inspecting_org, REPORT_READERS)

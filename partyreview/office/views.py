@@ -13,13 +13,12 @@ from partyreview.accounts.models import Role, User
 from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused
 from partyreview.inspections.models import Category
-from partyreview.inspections.permissions import inspections_visible_to
+from partyreview.inspections.permissions import can_read_inspection_report, inspections_visible_to
 from partyreview.office import importers, services
 from partyreview.office.exporters import write_register
 from partyreview.office.forms import ImportUploadForm
 from partyreview.office.permissions import (
     STAFF,
-    can_read_inspection_report,
     import_batches_visible_to,
     inspections_importable_by,
 )

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from partyreview.common import generations
 
-TOPIC = "records"
+TOPIC = generations.RECORDS
 # Findings and measures with what files, names and scopes them: what every count of them reads (the
 # dashboard's figures too, dashboards/cache.py; a measure's light lives on it: ``warn_from``).
 RECORD_MODELS = (

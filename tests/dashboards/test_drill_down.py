@@ -26,7 +26,7 @@ FIGURES = ("findings_total", "rect_total", "closed", "overdue", "submitted", "re
 
 @pytest.fixture
 def small_table(monkeypatch):
-    monkeypatch.setattr(selectors, "TABLE_ROWS", 2)
+    monkeypatch.setattr(selectors.branches, "TABLE_ROWS", 2)
 
 
 def test_up_to_the_limit_every_branch_is_a_row(dataset: Dataset):
@@ -147,8 +147,8 @@ def test_an_organisation_outside_the_choices_is_ignored_and_shows_nothing_more(d
 
 
 def test_long_lists_show_their_head_and_say_how_many_there_are(dataset: Dataset, client_for, monkeypatch):
-    monkeypatch.setattr(selectors, "RECURRENCE_ROWS", 1)
-    monkeypatch.setattr(selectors, "INSPECTION_ROWS", 1)
+    monkeypatch.setattr(selectors.build, "RECURRENCE_ROWS", 1)
+    monkeypatch.setattr(selectors.build, "INSPECTION_ROWS", 1)
     w = dataset.world
     client = client_for(w.leo)
     html = client.get(INDEX).content.decode()

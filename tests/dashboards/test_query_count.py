@@ -108,9 +108,9 @@ def test_dashboard_query_count_does_not_grow_with_the_data(world: World, client_
 
 
 def test_a_grouped_and_a_drilled_down_dashboard_query_count_does_not_grow_either(world: World, client_for, monkeypatch):
-    from partyreview.dashboards import selectors
+    from partyreview.dashboards.selectors import branches
 
-    monkeypatch.setattr(selectors, "TABLE_ROWS", 1)  # three branches are "too many": one row per general branch
+    monkeypatch.setattr(branches, "TABLE_ROWS", 1)  # three branches are "too many": one row per general branch
     client = client_for(world.leo)
 
     _bulk(world, 10)

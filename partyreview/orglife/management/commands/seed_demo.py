@@ -1,3 +1,6 @@
+"""The demo world for `make run`: lives in orglife, the app above the rectifications it seeds first, so the
+dependency order of docs/architecture.md holds for commands too."""
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 

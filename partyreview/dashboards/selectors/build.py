@@ -1,0 +1,156 @@
+"""Every figure of the dashboard at once: ``dashboard_build`` and the ``Dashboard`` it returns."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from partyreview.accounts.models import User
+from partyreview.common.dates import local_today
+from partyreview.dashboards.selectors.base import (
+    DashboardFilter,
+    dashboard_findings,
+    dashboard_rectifications,
+)
+from partyreview.dashboards.selectors.branches import (
+    GroupRow,
+    branch_rows,
+    group_rows,
+    organization_rows,
+    ranking_by_completion,
+    ranking_by_overdue,
+)
+from partyreview.dashboards.selectors.categories import category_rows, heat_map_counts, recurrence_rows
+from partyreview.dashboards.selectors.figures import Headline, finding_cells, headline_figures, measure_counts
+from partyreview.dashboards.selectors.inspections import (
+    dashboard_scope,
+    inspection_rows,
+    inspection_time_share,
+    recent_escalations,
+)
+from partyreview.dashboards.selectors.trend import MonthPoint, monthly_trend
+from partyreview.inspections.models import Category, Inspection
+from partyreview.organizations.models import Organization
+from partyreview.rectifications.models import Escalation
+
+# The longest lists the page shows of 反复出现 and of inspections; the export has them all.
+RECURRENCE_ROWS = 30
+INSPECTION_ROWS = 30
+
+# ---- everything at once --------------------------------------------------------------------------------
+
+
+@dataclass
+class HeatRow:
+    organization: Organization | GroupRow
+    cells: list[tuple[Category, int]]
+
+
+def heat_rows_of(
+    rows: list[Organization] | list[GroupRow], categories: list[Category], counts: dict[tuple[int, int], int]
+) -> list[HeatRow]:
+    """The heat map's grid: a loop over rows × categories, not over findings; rows without findings left out."""
+    return [
+        HeatRow(row, [(c, counts.get((row.pk, c.pk), 0)) for c in categories]) for row in rows if row.findings_total
+    ]
+
+
+@dataclass
+class Dashboard:
+    """All the dashboard's numbers, evaluated (each list is one query).
+
+    ``branches`` and ``heat_rows`` have every branch (the export, the rankings); the page shows
+    ``table_rows`` and ``table_heat_rows``: the same, or one row per organisation under the top of the scope
+    when there are more than ``TABLE_ROWS`` (``groups``)."""
+
+    filters: DashboardFilter
+    today: datetime.date
+    headline: Headline
+    branches: list[Organization]
+    overdue_ranking: list[Organization]
+    completion_ranking: list[Organization]
+    categories: list[Category]
+    heat_rows: list[HeatRow]
+    heat_max: int
+    recurrences: list[dict]
+    trend: list[MonthPoint]
+    inspections: list[Inspection]
+    escalations: list[Escalation]
+    scope: list[Organization]
+    groups: list[GroupRow] | None = None
+    group_heat_rows: list[HeatRow] | None = None
+    group_heat_max: int = 0
+    # When the figures were counted: the page shows it, since they may come from the cache (cache.py),
+    # under this key (None: not cached).
+    computed_at: datetime.datetime = field(default_factory=timezone.now)
+    cache_key: str | None = None
+    # False for the cached summary a reload reads (dashboards/cache.py): the lists above are left empty.
+    has_lists: bool = True
+
+    @property
+    def table_rows(self) -> list[Organization] | list[GroupRow]:
+        return self.branches if self.groups is None else self.groups
+
+    @property
+    def table_heat_rows(self) -> list[HeatRow]:
+        return self.heat_rows if self.group_heat_rows is None else self.group_heat_rows
+
+    @property
+    def table_heat_max(self) -> int:
+        return self.heat_max if self.groups is None else self.group_heat_max
+
+    @property
+    def shown_recurrences(self) -> list[dict]:
+        return self.recurrences[:RECURRENCE_ROWS]
+
+    @property
+    def shown_inspections(self) -> list[Inspection]:
+        return self.inspections[:INSPECTION_ROWS]
+
+
+def dashboard_build(user: User, filters: DashboardFilter, today: datetime.date | None = None) -> Dashboard:
+    """Every figure for ``user`` under ``filters``: a fixed number of queries whatever the data's size."""
+    today = today or local_today()
+    findings = dashboard_findings(user, filters)
+    rectifications = dashboard_rectifications(user, filters)
+    everywhere = dashboard_findings(user, DashboardFilter(organization=filters.organization), with_period=False)
+    cells = finding_cells(findings, everywhere)
+    measures = measure_counts(rectifications, today)
+    organizations = organization_rows(user, filters, measures, cells)
+    branches = branch_rows(organizations)
+    categories = category_rows(rectifications, today, cells)
+    counts = heat_map_counts(cells)
+    grouping = group_rows(organizations)
+    group_counts: dict[tuple[int, int], int] = {}
+    if grouping is not None:
+        for (org_id, category_id), n in counts.items():
+            if org_id in grouping.row_of:
+                key = (grouping.row_of[org_id].pk, category_id)
+                group_counts[key] = group_counts.get(key, 0) + n
+    inspections = inspection_rows(findings, rectifications, today)
+    for inspection in inspections:
+        inspection.time_share = inspection_time_share(inspection, today)
+        inspection.days_to_report = (inspection.report_due_date - today).days if inspection.report_due_date else None
+    return Dashboard(
+        filters=filters,
+        today=today,
+        headline=headline_figures(cells, measures),
+        branches=branches,
+        overdue_ranking=ranking_by_overdue(branches),
+        completion_ranking=ranking_by_completion(branches),
+        categories=categories,
+        heat_rows=heat_rows_of(branches, categories, counts),
+        heat_max=max(counts.values(), default=0),
+        recurrences=recurrence_rows(cells, branches, categories),
+        trend=monthly_trend(
+            dashboard_findings(user, filters, with_period=False),
+            dashboard_rectifications(user, filters, with_period=False),
+            until=min(filters.date_to or today, today),
+        ),
+        inspections=inspections,
+        escalations=list(recent_escalations(user, filters)),
+        scope=[filters.organization] if filters.organization else dashboard_scope(user),
+        groups=grouping.rows if grouping else None,
+        group_heat_rows=heat_rows_of(grouping.rows, categories, group_counts) if grouping else None,
+        group_heat_max=max(group_counts.values(), default=0),
+    )
