@@ -153,11 +153,18 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=60 * 60 * 4)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 
-# Login lockout (django-axes): counted per user name and address, kept in the database so every
-# web process on every host sees the same count.
+# Login lockout (django-axes, partyreview/accounts/lockout.py): counted per user name and address, kept in
+# the database so every web process on every host sees the same count; and per address across user names
+# with a higher limit, against password spraying.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "partyreview.accounts.lockout.LoginLockoutHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+# The client's address: REMOTE_ADDR, or, for requests from these reverse proxies only (addresses or
+# networks), what they wrote into X-Forwarded-For. Anyone else's X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "partyreview.accounts.lockout.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
