@@ -10,6 +10,7 @@ import logging
 
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.utils.html import escape
 
 from partyreview.common.params import BadParameter
 
@@ -23,6 +24,12 @@ DEFAULT_MESSAGES = {
 }
 
 
+BARE_PAGE = (
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>错误 {status}</title></head>'
+    '<body><h1>错误 {status}</h1><p>{message}</p><p><a href="/">返回首页</a></p></body></html>'
+)
+
+
 def _render(request: HttpRequest | None, status: int, template: str, message: str) -> HttpResponse:
     context = {"error_status": status, "error_message": message}
     if request is not None:
@@ -31,7 +38,13 @@ def _render(request: HttpRequest | None, status: int, template: str, message: st
         except Exception:
             # The menu needs the user and the database; the page must show even when they fail.
             logger.exception("error page %s could not render with the request; showing the plain one", status)
-    return HttpResponse(loader.render_to_string(template, context), status=status)
+    try:
+        return HttpResponse(loader.render_to_string(template, context), status=status)
+    except Exception:
+        # Even the layout failed (a static file missing from collectstatic's manifest, a broken template):
+        # a page with no template at all, still in Chinese.
+        logger.exception("error page %s could not render; showing the bare one", status)
+        return HttpResponse(BARE_PAGE.format(status=status, message=escape(message)), status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

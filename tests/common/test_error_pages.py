@@ -96,3 +96,12 @@ def test_every_page_links_the_favicon_and_it_is_served(db, settings):
     for name in ("favicon.ico", "favicon.svg"):
         icon = Client().get(static(name))
         assert icon.status_code == 200, name
+
+
+def test_the_500_page_shows_even_when_its_layout_cannot_render(db, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("Missing staticfiles manifest entry")
+
+    monkeypatch.setattr(views.loader, "render_to_string", broken)
+    response = views.server_error(RequestFactory().get("/"))
+    assert response.status_code == 500 and "系统内部错误" in _text(response)
