@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from partyreview.accounts.models import Role, User
-from partyreview.common import generations
+from partyreview.common import generations, params
 from partyreview.common.dates import local_today
 from partyreview.common.widgets import FastSelect, ValuesChoiceIterator
 from partyreview.inspections.models import Category, Finding, Inspection
@@ -50,7 +50,7 @@ class InspectionChoiceField(forms.ModelChoiceField):
         return title
 
 
-class OrganizationMultipleChoiceField(forms.ModelMultipleChoiceField):
+class OrganizationMultipleChoiceField(params.BoundedIdsMixin, forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Organization) -> str:
         return "\u3000" * max(obj.depth, 0) + obj.name
 
@@ -97,6 +97,7 @@ class InspectionForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
             "owners": forms.SelectMultiple(attrs={"size": 6}),
         }
+        field_classes = {"owners": params.BoundedModelMultipleChoiceField}
         help_texts = {
             "report_due_date": "留空则按反馈日期后两个月计算（巡视工作条例第二十七条）。",
             "owners": "延期申请、申请销号和督办提醒会发给他们；留空则为您本人。按住 Ctrl 可多选。",

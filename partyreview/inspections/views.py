@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from partyreview.accounts.models import Role, User
+from partyreview.common import params
 from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused
 from partyreview.common.paging import Paginator
@@ -415,10 +416,10 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def organization_people(request: HttpRequest) -> JsonResponse:
     """Who may be assignee and responsible leader in an organisation, for the filing page's script."""
-    raw = request.GET.get("organization", "")
-    if not raw.isdigit():
+    org_id = params.read_id(request.GET, "organization")
+    if org_id is None:
         return JsonResponse({"error": "请选择党组织。"}, status=400)
-    org = get_object_or_404(organizations_visible_to(request.user, roles={Role.STAFF}), pk=int(raw))
+    org = get_object_or_404(organizations_visible_to(request.user, roles={Role.STAFF}), pk=org_id)
 
     def people(qs: object) -> list[dict]:
         return [{"id": u.pk, "name": u.display_name} for u in qs]
