@@ -97,7 +97,14 @@ class InspectionForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
             "owners": forms.SelectMultiple(attrs={"size": 6}),
         }
-        field_classes = {"owners": params.BoundedModelMultipleChoiceField}
+        field_classes = {
+            "owners": params.BoundedModelMultipleChoiceField,
+            # Dates within the years the application knows: the report deadline is computed from them.
+            "start_date": params.BoundedDateField,
+            "end_date": params.BoundedDateField,
+            "feedback_date": params.BoundedDateField,
+            "report_due_date": params.BoundedDateField,
+        }
         help_texts = {
             "report_due_date": "留空则按反馈日期后两个月计算（巡视工作条例第二十七条）。",
             "owners": "延期申请、申请销号和督办提醒会发给他们；留空则为您本人。按住 Ctrl 可多选。",
@@ -151,6 +158,7 @@ class FindingForm(forms.ModelForm):
             "basis": forms.Textarea(attrs={"rows": 2}),
             "found_on": DATE,
         }
+        field_classes = {"found_on": params.BoundedDateField}
         error_messages = {
             "description": {"required": "请填写问题描述。"},
             "category": {"required": "请选择问题类别。"},
