@@ -17,9 +17,10 @@ fmt: install
 	$(VENV)/bin/ruff check --fix .
 
 # Migrate, seed demo data, then web server + Celery worker + beat on
-# http://127.0.0.1:$PORT/ (default 8000) until Ctrl-C.
+# http://127.0.0.1:$PORT/ (default 8000) until Ctrl-C, as production runs (DEBUG off,
+# Chinese error pages); `make run DEV=1` for debug mode.
 run: install
-	scripts/run.sh
+	DEV=$(DEV) scripts/run.sh
 
 # Lint, then the test suite on PostgreSQL and on SQLite.
 test:

@@ -30,3 +30,9 @@ urlpatterns = [
     path("intake/", include("partyreview.intake.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Chinese error pages in the app's layout, in every mode (partyreview/common/views.py).
+handler400 = "partyreview.common.views.bad_request"
+handler403 = "partyreview.common.views.permission_denied"
+handler404 = "partyreview.common.views.page_not_found"
+handler500 = "partyreview.common.views.server_error"

@@ -9,17 +9,42 @@
 # Environment:
 #   PORT           web server port on 127.0.0.1 (default 8000)
 #   DEMO_PASSWORD  password of the demo accounts (default Dangjian@2026)
-#   DJANGO_DEBUG   default true here, unless set in the environment or .env
+#   DEV=1          developer mode: DEBUG on (tracebacks, Django's debug pages,
+#                  static files from the source tree). Without it the app
+#                  runs as production does: DEBUG off, the Chinese error
+#                  pages, static files collected and served by WhiteNoise.
+#   DJANGO_DEBUG   set in the environment or .env, it wins over DEV
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 
 PORT=${PORT:-8000}
 export DEMO_PASSWORD=${DEMO_PASSWORD:-Dangjian@2026}
-# A development server: DEBUG on (settings then need no secret key) unless
-# the environment or a .env file says otherwise.
 if [ -z "${DJANGO_DEBUG:-}" ] && ! grep -qs '^[[:space:]]*DJANGO_DEBUG=' .env; then
-    export DJANGO_DEBUG=true
+    if [ -n "${DEV:-}" ] && [ "${DEV}" != 0 ]; then
+        export DJANGO_DEBUG=true
+    else
+        export DJANGO_DEBUG=false
+    fi
+fi
+VAR=${PARTYREVIEW_VAR_DIR:-var}
+mkdir -p "$VAR"
+# Production settings refuse to start without a secret key: make one on the
+# first run and keep it under var/, so sessions survive a restart.
+if [ -z "${DJANGO_SECRET_KEY:-}" ] && ! grep -qs '^[[:space:]]*DJANGO_SECRET_KEY=' .env; then
+    if [ ! -s "$VAR/secret_key" ]; then
+        (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))' >"$VAR/secret_key")
+    fi
+    DJANGO_SECRET_KEY=$(cat "$VAR/secret_key")
+    export DJANGO_SECRET_KEY
+fi
+# Plain HTTP on this machine only: the names it answers to, and cookies that
+# need no HTTPS (production sets both for its own host and proxy).
+if [ -z "${DJANGO_ALLOWED_HOSTS:-}" ] && ! grep -qs '^[[:space:]]*DJANGO_ALLOWED_HOSTS=' .env; then
+    export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+fi
+if [ -z "${DJANGO_SECURE_COOKIES:-}" ] && ! grep -qs '^[[:space:]]*DJANGO_SECURE_COOKIES=' .env; then
+    export DJANGO_SECURE_COOKIES=false
 fi
 PY=.venv/bin/python
 LOG=var/log
@@ -29,7 +54,9 @@ mkdir -p "$LOG" var/celery
 
 echo "Preparing database and static files"
 "$PY" manage.py migrate --noinput
-"$PY" manage.py seed_demo
+# --force: this is a demonstration machine even with DEBUG off (seed_demo
+# refuses by default then, to protect a production database).
+"$PY" manage.py seed_demo --force
 "$PY" manage.py collectstatic --noinput -v0
 
 names=()
@@ -105,7 +132,7 @@ PYEOF
 
 cat <<EOF
 
-  partyreview is running: http://127.0.0.1:$PORT/
+  partyreview is running: http://127.0.0.1:$PORT/  (DJANGO_DEBUG=${DJANGO_DEBUG:-from .env})
 
   Demo accounts (password: $DEMO_PASSWORD)
     admin       系统管理员：全部功能与后台管理

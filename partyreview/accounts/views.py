@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from partyreview.accounts.models import Role
 from partyreview.accounts.services import notifications_mark_read, user_password_changed
+from partyreview.common import params
 from partyreview.organizations.permissions import is_admin, roles_of
 
 
@@ -38,8 +39,11 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def notification_read(request: HttpRequest) -> HttpResponse:
-    ids = request.POST.getlist("id")
-    valid = [int(i) for i in ids if i.isdigit()]
+    # No id at all means "all of them"; ids that are not ids are ignored, never "all of them".
+    valid = params.read_ids(request.POST, "id")
+    if request.POST.getlist("id") and not valid:
+        messages.error(request, "未找到要标为已读的通知。")
+        return redirect("accounts:notifications")
     count = notifications_mark_read(user=request.user, ids=valid or None)
     messages.success(request, f"已将 {count} 条通知标为已读。")
     return redirect("accounts:notifications")

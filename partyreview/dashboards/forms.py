@@ -3,6 +3,7 @@
 from django import forms
 
 from partyreview.accounts.models import User
+from partyreview.common.params import BoundedDateField
 from partyreview.common.widgets import FastSelect
 from partyreview.dashboards.selectors import DashboardFilter, dashboard_focus_choices, dashboard_inspections
 from partyreview.inspections.forms import InspectionChoiceField, OrganizationChoiceField
@@ -27,8 +28,8 @@ class DashboardFilterForm(forms.Form):
         empty_label="全部检查",
         widget=FastSelect(attrs={"class": "form-select"}),
     )
-    date_from = forms.DateField(label="从", required=False, widget=DATE)
-    date_to = forms.DateField(label="至", required=False, widget=DATE)
+    date_from = BoundedDateField(label="从", required=False, widget=DATE)
+    date_to = BoundedDateField(label="至", required=False, widget=DATE)
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

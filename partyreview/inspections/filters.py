@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from partyreview.common import params
 from partyreview.inspections.models import Inspection, InspectionKind
 
 
@@ -19,12 +20,24 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*qs.query.order_by, "id") if value else qs
 
 
+class KeywordFilter(django_filters.CharFilter):
+    """A search keyword, bounded in length and words (common/params.py): every word is a condition."""
+
+    field_class = params.KeywordField
+
+
+class DateFilter(django_filters.DateFilter):
+    """A date within the years the application knows (common/params.py), so arithmetic cannot overflow."""
+
+    field_class = params.BoundedDateField
+
+
 class InspectionFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label="检查类型", choices=InspectionKind.choices, empty_label="全部类型")
     year = django_filters.NumberFilter(
         label="年度", field_name="start_date", lookup_expr="year", min_value=2000, max_value=2100
     )
-    q = django_filters.CharFilter(label="关键词", method="filter_keyword")
+    q = KeywordFilter(label="关键词", method="filter_keyword")
     archived = django_filters.BooleanFilter(
         label="显示已归档", method="filter_archived", widget=forms.CheckboxInput(attrs={"value": "1"})
     )

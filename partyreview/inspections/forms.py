@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from partyreview.accounts.models import Role, User
-from partyreview.common import generations
+from partyreview.common import generations, params
 from partyreview.common.dates import local_today
 from partyreview.common.widgets import FastSelect, ValuesChoiceIterator
 from partyreview.inspections.models import Category, Finding, Inspection
@@ -50,7 +50,7 @@ class InspectionChoiceField(forms.ModelChoiceField):
         return title
 
 
-class OrganizationMultipleChoiceField(forms.ModelMultipleChoiceField):
+class OrganizationMultipleChoiceField(params.BoundedIdsMixin, forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Organization) -> str:
         return "\u3000" * max(obj.depth, 0) + obj.name
 
@@ -96,6 +96,14 @@ class InspectionForm(forms.ModelForm):
             "report_due_date": DATE,
             "notes": forms.Textarea(attrs={"rows": 3}),
             "owners": forms.SelectMultiple(attrs={"size": 6}),
+        }
+        field_classes = {
+            "owners": params.BoundedModelMultipleChoiceField,
+            # Dates within the years the application knows: the report deadline is computed from them.
+            "start_date": params.BoundedDateField,
+            "end_date": params.BoundedDateField,
+            "feedback_date": params.BoundedDateField,
+            "report_due_date": params.BoundedDateField,
         }
         help_texts = {
             "report_due_date": "留空则按反馈日期后两个月计算（巡视工作条例第二十七条）。",
@@ -146,6 +154,7 @@ class FindingForm(forms.ModelForm):
             "basis": forms.Textarea(attrs={"rows": 2}),
             "found_on": DATE,
         }
+        field_classes = {"found_on": params.BoundedDateField}
         error_messages = {
             "description": {"required": "请填写问题描述。"},
             "category": {"required": "请选择问题类别。"},

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from partyreview.accounts.models import Role, User
+from partyreview.common import params
 from partyreview.common.errors import ActionRefused
 from partyreview.inspections.models import Category
 from partyreview.intake import importers, services
@@ -48,9 +49,10 @@ def import_start(request: HttpRequest) -> HttpResponse:
     inspections = inspections_importable_by(request.user)
     initial = {}
     if request.GET.get("inspection"):
-        if not (request.GET["inspection"].isascii() and request.GET["inspection"].isdigit()):
+        inspection_id = params.read_id(request.GET, "inspection")
+        if inspection_id is None:
             raise Http404
-        initial["inspection"] = get_object_or_404(inspections, pk=request.GET["inspection"])
+        initial["inspection"] = get_object_or_404(inspections, pk=inspection_id)
     form = ImportUploadForm(request.POST or None, request.FILES or None, inspections=inspections, initial=initial)
     if request.method == "POST" and form.is_valid():
         upload, name = form.upload()
@@ -71,8 +73,9 @@ def import_template(request: HttpRequest) -> HttpResponse:
     """The import template, with drop-downs of the categories and of the organisations the user manages."""
     _require_staff(request.user)
     organizations = organizations_visible_to(request.user, roles=STAFF).filter(is_active=True)
-    if request.GET.get("inspection", "").isascii() and request.GET.get("inspection", "").isdigit():
-        inspection = get_object_or_404(inspections_importable_by(request.user), pk=request.GET["inspection"])
+    inspection_id = params.read_id(request.GET, "inspection")
+    if inspection_id is not None:
+        inspection = get_object_or_404(inspections_importable_by(request.user), pk=inspection_id)
         organizations = organizations.filter(path__startswith=inspection.inspecting_org.path)
     data = importers.build_template(
         categories=list(Category.objects.filter(is_active=True)), organizations=list(organizations.order_by("path"))

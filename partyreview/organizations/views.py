@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from partyreview.accounts.models import Role, User
+from partyreview.common import params
 from partyreview.common.errors import ActionRefused
 from partyreview.organizations import services
 from partyreview.organizations.forms import DeactivateForm, ImportForm, MergeForm, MoveForm, RenameForm
@@ -37,11 +38,11 @@ def person_search(request: HttpRequest) -> JsonResponse:
     else, and an organisation outside the scope, gets 404.
     """
     scope = organizations_visible_to(request.user, roles={Role.STAFF})
-    raw_org = request.GET.get("organization", "")
-    if raw_org:
-        if not raw_org.isdigit():
+    if request.GET.get("organization", ""):
+        org_id = params.read_id(request.GET, "organization")
+        if org_id is None:
             raise Http404
-        organization = get_object_or_404(scope, pk=int(raw_org))
+        organization = get_object_or_404(scope, pk=org_id)
         candidates = CANDIDATES.get(request.GET.get("role", "assignee"))
         if candidates is None:
             raise Http404

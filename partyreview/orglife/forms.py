@@ -10,6 +10,7 @@ from partyreview.accounts.models import User
 from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused
 from partyreview.common.forms import SpreadsheetField
+from partyreview.common.params import BoundedDateField
 from partyreview.inspections.models import Inspection, Severity
 from partyreview.orglife.models import MeetingType, MemberCategory, MemberStatus, PartyMember
 from partyreview.rectifications.evidence import ALLOWED_LABEL, check_upload
@@ -54,7 +55,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class MonthField(forms.DateField):
+class MonthField(BoundedDateField):
     """A month (``<input type=month>``, "2026-03"), cleaned to its first day."""
 
     widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -140,7 +141,7 @@ class DuesForm(forms.Form):
     amount = forms.DecimalField(
         label="金额（元）", min_value=0, max_digits=10, decimal_places=2, help_text="这几个月的合计。"
     )
-    paid_on = forms.DateField(label="交纳日期", widget=DateInput(), initial=local_today)
+    paid_on = BoundedDateField(label="交纳日期", widget=DateInput(), initial=local_today)
 
     def __init__(self, *args: object, members: QuerySet[PartyMember], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -162,7 +163,7 @@ class BreachConfirmForm(forms.Form):
     measure = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 3}))
     assignee = forms.ModelChoiceField(label="责任人", queryset=User.objects.none())
     responsible_leader = forms.ModelChoiceField(label="责任领导", queryset=User.objects.none(), required=False)
-    due_date = forms.DateField(label="整改时限", widget=DateInput())
+    due_date = BoundedDateField(label="整改时限", widget=DateInput())
     inspection = forms.ModelChoiceField(
         label="归入检查",
         queryset=Inspection.objects.none(),
@@ -200,8 +201,8 @@ class BreachDismissForm(forms.Form):
 class TermExtensionForm(forms.Form):
     """延期换届（经上级党组织批准）."""
 
-    extended_to = forms.DateField(label="批准延至", widget=DateInput())
-    approved_on = forms.DateField(label="批准日期", widget=DateInput())
+    extended_to = BoundedDateField(label="批准延至", widget=DateInput())
+    approved_on = BoundedDateField(label="批准日期", widget=DateInput())
     approval_ref = forms.CharField(label="批准文号", max_length=100, required=False)
     reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -209,5 +210,5 @@ class TermExtensionForm(forms.Form):
 class TermElectionForm(forms.Form):
     """换届：新一届委员会选举产生."""
 
-    elected_on = forms.DateField(label="换届选举日期", widget=DateInput())
+    elected_on = BoundedDateField(label="换届选举日期", widget=DateInput())
     term_years = forms.IntegerField(label="任期（年）", min_value=1, max_value=10)

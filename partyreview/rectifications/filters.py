@@ -22,7 +22,7 @@ from django.http import HttpRequest
 
 from partyreview.common.dates import local_today
 from partyreview.common.widgets import FastSelect
-from partyreview.inspections.filters import StableOrderingFilter
+from partyreview.inspections.filters import DateFilter, KeywordFilter, StableOrderingFilter
 from partyreview.inspections.forms import InspectionChoiceField, OrganizationChoiceField
 from partyreview.inspections.models import Category, Finding, Inspection, Severity
 from partyreview.inspections.permissions import inspections_visible_to
@@ -122,9 +122,9 @@ class RectificationFilter(django_filters.FilterSet):
     due_within = django_filters.NumberFilter(
         label="N 天内到期", method="filter_due_within", min_value=0, max_value=3650
     )
-    due_from = django_filters.DateFilter(label="整改时限从", field_name="due_date", lookup_expr="gte", widget=DATE)
-    due_to = django_filters.DateFilter(label="整改时限至", field_name="due_date", lookup_expr="lte", widget=DATE)
-    q = django_filters.CharFilter(label="关键词", method="filter_keyword")
+    due_from = DateFilter(label="整改时限从", field_name="due_date", lookup_expr="gte", widget=DATE)
+    due_to = DateFilter(label="整改时限至", field_name="due_date", lookup_expr="lte", widget=DATE)
+    q = KeywordFilter(label="关键词", method="filter_keyword")
     ordering = StableOrderingFilter(
         label="排序",
         fields=(
@@ -194,9 +194,9 @@ class FindingFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="整改状态", choices=list(FindingStatus.LABELS.items()), method="filter_status", empty_label="全部"
     )
-    q = django_filters.CharFilter(label="关键词", method="filter_keyword")
-    found_from = django_filters.DateFilter(label="发现日期从", field_name="found_on", lookup_expr="gte", widget=DATE)
-    found_to = django_filters.DateFilter(label="发现日期至", field_name="found_on", lookup_expr="lte", widget=DATE)
+    q = KeywordFilter(label="关键词", method="filter_keyword")
+    found_from = DateFilter(label="发现日期从", field_name="found_on", lookup_expr="gte", widget=DATE)
+    found_to = DateFilter(label="发现日期至", field_name="found_on", lookup_expr="lte", widget=DATE)
     recurring = django_filters.BooleanFilter(label="仅看反复出现", method="filter_recurring", widget=CHECKBOX)
     archived = django_filters.BooleanFilter(label="显示已归档", method="filter_archived", widget=CHECKBOX)
     ordering = StableOrderingFilter(

@@ -110,7 +110,7 @@ def reminders_sweep(
                 started_at=started,
                 finished_at=timezone.now(),
                 triggered_by=actor,
-                error=f"{type(exc).__name__}: {exc}"[:2000],
+                error=failure_message(exc),
             )
         except DatabaseError:
             # The database itself is what failed; the log line above is all there can be.
@@ -321,8 +321,16 @@ def delivery_send(*, delivery_id: int) -> str:
         return _finish(delivery, DeliveryStatus.FAILED, error=exc.message)
     except Exception as exc:
         logger.exception("reminder delivery %s failed", delivery_id)
-        return _finish(delivery, DeliveryStatus.FAILED, error=f"{type(exc).__name__}: {exc}")
+        return _finish(delivery, DeliveryStatus.FAILED, error=failure_message(exc))
     return _finish(delivery, DeliveryStatus.SENT)
+
+
+def failure_message(exc: BaseException) -> str:
+    """What the status page says about an unexpected failure: Chinese, without the exception's own
+    (English, internal) text, which the log line written beside it keeps for whoever investigates."""
+    if isinstance(exc, DatabaseError):
+        return "数据库暂时不可用（被占用或连接中断），下次检查时会自动重试。详细信息见工作进程日志。"
+    return "发生内部错误，详细信息见工作进程日志。"
 
 
 def _next_attempt(attempts: int) -> datetime.datetime:

@@ -39,6 +39,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form (expired page, cookies blocked) gets the Chinese page, not Django's English one.
+CSRF_FAILURE_VIEW = "partyreview.common.views.csrf_failure"
 SITE_URL = env.str("PARTYREVIEW_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in user's pages and exports are never stored by a cache.
+    "partyreview.common.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Imported accounts change their one-time password before anything else (accounts/middleware.py).
     "partyreview.accounts.middleware.InitialPasswordMiddleware",
@@ -107,9 +111,19 @@ TEMPLATES = [
 # Database: an SQLite file by default so a bare machine runs; PostgreSQL in production.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web server read while the worker writes; the timeout rides out short write locks.
+    # Web, worker and beat write the same file (docs/decisions/sqlite-immediate-transactions.md).
+    # - IMMEDIATE: a transaction takes the write lock when it begins. SQLite's default (DEFERRED) starts
+    #   as a reader and upgrades at its first write; when another process wrote in between, that upgrade
+    #   fails at once with "database is locked", whatever the timeout, because waiting could deadlock.
+    #   Taken at BEGIN, the lock is simply waited for.
+    # - busy_timeout (the "timeout" option sets the same): how long a writer waits for the lock.
+    # - WAL lets readers go on while one process writes; NORMAL sync is safe with WAL and much faster.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"),
+        }
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
@@ -182,17 +196,26 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=60 * 60 * 4)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 
-# Login lockout (django-axes): counted per user name and address, kept in the database so every
-# web process on every host sees the same count.
+# Login lockout (django-axes, partyreview/accounts/lockout.py): counted per user name and address, kept in
+# the database so every web process on every host sees the same count; and per address across user names
+# with a higher limit, against password spraying.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "partyreview.accounts.lockout.LoginLockoutHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+# The client's address: REMOTE_ADDR, or, for requests from these reverse proxies only (addresses or
+# networks), what they wrote into X-Forwarded-For. Anyone else's X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "partyreview.accounts.lockout.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# The project's wording of a few of Django's Chinese messages (locale/zh_Hans/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -301,7 +324,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="partyreview <noreply
 REMINDER_EMAIL_ENABLED = env.bool("REMINDER_EMAIL_ENABLED", default=False)
 
 # Celery. Without a broker URL the filesystem transport carries messages between the web, worker
-# and beat processes of one machine with no server at all (see docs/decisions/0001-embedded-broker.md).
+# and beat processes of one machine with no server at all (see docs/decisions/embedded-broker.md).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     _queue_dir = VAR_DIR / "celery" / "queue"

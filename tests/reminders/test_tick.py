@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.db import OperationalError
 from django.utils import timezone
 
 from partyreview.reminders import selectors, services, tasks
@@ -74,6 +75,19 @@ def test_the_beat_task_runs_the_tick(world, policy, clock, django_capture_on_com
     assert SweepRun.objects.get().items == 2
 
 
+def test_a_sweep_that_met_a_locked_database_tells_the_status_page_in_chinese(world, policy, clock, tick, monkeypatch):
+    world.rectification(due_in=-1)
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(selectors, "reminder_plan", locked)
+    with pytest.raises(OperationalError):
+        tick()
+    failed = SweepRun.objects.get()
+    assert "数据库暂时不可用" in failed.error and "locked" not in failed.error
+
+
 def test_a_failed_sweep_is_recorded_and_tried_again_at_the_next_tick(world, policy, clock, tick, monkeypatch):
     world.rectification(due_in=-1)
     real_plan = selectors.reminder_plan
@@ -85,7 +99,7 @@ def test_a_failed_sweep_is_recorded_and_tried_again_at_the_next_tick(world, poli
     with pytest.raises(RuntimeError):
         tick()
     failed = SweepRun.objects.get()
-    assert failed.status == SweepStatus.FAILED and "数据库连接中断" in failed.error
+    assert failed.status == SweepStatus.FAILED and failed.error == "发生内部错误，详细信息见工作进程日志。"
     assert not failed.reminder_items.exists()
 
     monkeypatch.setattr(selectors, "reminder_plan", real_plan)

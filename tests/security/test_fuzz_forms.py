@@ -27,6 +27,12 @@ hostile = st.one_of(
             "长" * 20000,
             "9999-99-99",
             "0000-01-01",
+            # Valid dates whose arithmetic overflows, an id past every integer column, a digit int() refuses.
+            "0001-01-01",
+            "9999-12-31",
+            "99999999999999999999",
+            "²",
+            " ".join(["整改"] * 1000),
             "-1",
             "1e309",
             "{{ 7*7 }}",
@@ -134,3 +140,15 @@ class HostileInput(TestCase):
         # Nothing half-saved: a finding never exists without its measures, progress never without its text.
         assert not Finding.objects.filter(rectifications__isnull=True, is_archived=False).exists()
         assert not ProgressUpdate.objects.filter(note="").exists()
+
+    def test_hostile_ids_in_every_select_and_hidden_field_never_break_or_half_save(self) -> None:
+        # What a hand-made POST puts where the page offers choices: ids int() refuses or no column holds.
+        for value in ["²", "99999999999999999999", "-1", "0", "1.5"]:
+            for client, action, fields in self.forms:
+                data = _fill(fields, ["整改说明"])
+                for name, (kind, _default, _options) in fields.items():
+                    if kind in {"select", "hidden"} and name != "csrfmiddlewaretoken":
+                        data[name] = value
+                response = client.post(action, data)
+                assert response.status_code < 500, f"{action} answered {response.status_code} for {value!r}"
+        assert not Finding.objects.filter(rectifications__isnull=True, is_archived=False).exists()

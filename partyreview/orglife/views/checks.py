@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from partyreview.accounts.models import Role
+from partyreview.common import params
 from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused
 from partyreview.inspections.models import Inspection, Severity
@@ -34,10 +35,10 @@ LIGHT_FILTERS = {"red": 3, "yellow": 2}
 def compliance_view(request: HttpRequest) -> HttpResponse:
     """Branches × rules for the current period, worst first; a secretary sees their own branch."""
     branches = perms.branches_visible_to(request.user)
-    parent = request.GET.get("parent", "")
+    parent = params.read_id(request.GET, "parent")
     scope_parents = organizations_visible_to(request.user).exclude(kind="branch").order_by("path")
-    if parent.isdigit():
-        chosen = scope_parents.filter(pk=int(parent)).first()
+    if parent is not None:
+        chosen = scope_parents.filter(pk=parent).first()
         if chosen is not None:
             branches = branches.filter(path__startswith=chosen.path)
     rows = compliance(branches, local_today())
@@ -54,7 +55,7 @@ def compliance_view(request: HttpRequest) -> HttpResponse:
         "page": page,
         "columns": COLUMNS,
         "scope_parents": scope_parents,
-        "selected_parent": parent,
+        "selected_parent": str(parent or ""),
         "selected_light": request.GET.get("light", ""),
         "today": local_today(),
     }

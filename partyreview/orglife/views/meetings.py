@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from partyreview.common import params
 from partyreview.common.downloads import upload_response
 from partyreview.common.errors import ActionRefused
 from partyreview.orglife import permissions as perms
@@ -22,9 +23,9 @@ from partyreview.rectifications.evidence import ALLOWED_TYPES
 def meeting_list(request: HttpRequest) -> HttpResponse:
     qs = meetings_for_list(perms.meetings_visible_to(request.user))
     branches = perms.branches_visible_to(request.user).order_by("path")
-    org = request.GET.get("org", "")
-    if org.isdigit():
-        qs = qs.filter(organization_id=int(org))
+    org = params.read_id(request.GET, "org")
+    if org is not None:
+        qs = qs.filter(organization_id=org)
     kind = request.GET.get("type", "")
     if kind in MeetingType.values:
         qs = qs.filter(type_rows__type=kind)
@@ -33,7 +34,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "branches": branches,
         "types": MeetingType.choices,
-        "selected_org": org,
+        "selected_org": str(org or ""),
         "selected_type": kind,
         "keepable": perms.keepable_branches(request.user).order_by("path"),
     }

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from partyreview.common import params
 from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused
 from partyreview.organizations.models import Organization
@@ -117,7 +118,8 @@ def dues_create(request: HttpRequest, org_pk: int) -> HttpResponse:
         messages.error(request, "您无权登记该党支部的党费。")
         return redirect("orglife:dues", org_pk=branch.pk)
     members = PartyMember.objects.filter(organization=branch, status__in=CURRENT_STATUSES).order_by("name")
-    initial = {"member": request.GET.get("member")} if request.GET.get("member", "").isdigit() else {}
+    member = params.read_id(request.GET, "member")
+    initial = {"member": member} if member is not None else {}
     form = DuesForm(request.POST or None, members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

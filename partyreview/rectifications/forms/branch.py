@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused
+from partyreview.common.params import BoundedDateField
 from partyreview.rectifications.evidence import ALLOWED_LABEL, check_upload, size_label
 
 # What the phone offers in its picker; the server decides from the content whatever the browser sends.
@@ -112,7 +113,7 @@ class SubmitForm(VersionedForm):
 class ExtensionForm(VersionedForm):
     """延期申请：新的整改时限（须晚于当前时限）与理由。"""
 
-    new_due_date = forms.DateField(
+    new_due_date = BoundedDateField(
         label="申请延至",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "请选择新的整改时限。", "invalid": "请输入正确的日期，例如 2026-06-30。"},

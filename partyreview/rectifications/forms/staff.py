@@ -10,6 +10,7 @@ from django import forms
 from django.urls import reverse_lazy
 
 from partyreview.accounts.models import User
+from partyreview.common.params import BoundedDateField
 from partyreview.common.widgets import SearchSelect
 from partyreview.inspections.forms import DATE, VersionedForm
 from partyreview.inspections.models import Category
@@ -72,7 +73,7 @@ class MeasureForm(forms.Form):
             "invalid_choice": "所选责任人不属于该党组织，请重新选择。",
         },
     )
-    due_date = forms.DateField(label="整改时限", required=False, widget=DATE)
+    due_date = BoundedDateField(label="整改时限", required=False, widget=DATE)
 
     def __init__(
         self,
@@ -139,7 +140,7 @@ class RectificationUpdateForm(VersionedForm):
         queryset=User.objects.none(),
         error_messages={"invalid_choice": "所选责任人不属于该党组织，请重新选择。"},
     )
-    due_date = forms.DateField(label="整改时限", widget=DATE)
+    due_date = BoundedDateField(label="整改时限", widget=DATE)
     reason = forms.CharField(
         label="修改说明",
         required=False,
