@@ -8,7 +8,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Que
 from django.db.models.functions import Coalesce
 
 from partyreview.accounts.models import Role, User
-from partyreview.common.dates import local_today
+from partyreview.common.dates import local_today, value_text
 from partyreview.inspections.models import Finding, Inspection
 from partyreview.organizations.models import Organization
 from partyreview.organizations.permissions import grants_of, scope_q
@@ -212,7 +212,7 @@ def _show(record: object, field: object, names: dict[tuple[type, object], str]) 
         return str(dict(field.choices).get(value, value or "—"))
     if field.is_relation:
         return names.get((field.related_model, value), "—") if value is not None else "—"
-    return str(value) if value not in (None, "") else "—"
+    return value_text(value) if value not in (None, "") else "—"
 
 
 # ---- staff: what waits for them ----------------------------------------------------------------------
