@@ -89,6 +89,9 @@ def findings_import(*, actor: User, inspection: Inspection, plan: ImportPlan) ->
                             due_date=m.due_date,
                             kind=m.kind,
                             responsible_leader=m.responsible_leader,
+                            # The preview listed every deadline and the user confirmed the file as it is:
+                            # a ledger's old deadlines are its history, not typing errors.
+                            past_due_confirmed=True,
                         )
                         for m in item.measures
                     ],
