@@ -170,17 +170,19 @@ FINDINGS = [
 # deadline) and one after a return; the current round stands in every state of the lifecycle.
 PLANS = {
     "finished": ["on_time", "on_time", "late", "on_time", "extended", "on_time", "returned_then_closed", "on_time"],
+    # Both demo secretaries' branches (办公室, 第一车间) get a measure waiting for review and one to remind.
     "current": [
-        "on_time",
+        "submitted",
         "overdue",
         "returned",
-        "submitted",
         "in_progress",
-        "pending",
         "due_soon",
+        "submitted",
+        "pending",
+        "overdue_long",
         "extension",
         "on_time",
-        "overdue_long",
+        "on_time",
     ],
 }
 
