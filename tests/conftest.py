@@ -136,6 +136,7 @@ class World:
                     assignee=self.assignee_for(org),
                     due_date=today + datetime.timedelta(days=due_in),
                     responsible_leader=self.leo,
+                    past_due_confirmed=due_in < 0,
                 )
                 for i in range(measures)
             ],

@@ -268,6 +268,7 @@ def _file(form: FindingForm, formset: object, *, user: User, inspection: Inspect
             due_date=m["due_date"],
             kind=m["kind"],
             responsible_leader=m.get("responsible_leader"),
+            past_due_confirmed=m.get("past_due_confirmed", False),
         )
         for m in formset.cleaned_data
         if m
@@ -404,10 +405,11 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
                 due_date=data["due_date"],
                 kind=data["kind"],
                 responsible_leader=data.get("responsible_leader"),
+                past_due_confirmed=data.get("past_due_confirmed", False),
             )
         except ActionRefused as refused:
             form.add_error(None, refused.message)
         else:
-            messages.success(request, f"已添加整改措施 {rectification.number}。")
+            messages.success(request, f"已添加整改措施 {rectification.number}：{rectification.headline}")
             return redirect("inspections:finding_detail", pk=finding.pk)
     return render(request, "inspections/measure_form.html", {"form": form, "finding": finding})

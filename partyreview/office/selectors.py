@@ -7,6 +7,8 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from partyreview.common.dates import local_today
 from partyreview.inspections.models import Finding, Inspection
+from partyreview.organizations.models import Organization
+from partyreview.organizations.permissions import grants_of, is_admin
 from partyreview.rectifications.models import (
     ExtensionRequest,
     ExtensionStatus,
@@ -35,6 +37,28 @@ def register_rows(qs: QuerySet[Rectification], today: datetime.date | None = Non
         .with_light(today)
         .annotate(latest_progress=_latest_progress())
     )
+
+
+def register_scope(user: object, form: object) -> str:
+    """What a printed register covers, in words: the user's organisations and every filter applied
+    ("范围：示范集团党委及下级；状态：待整改、整改中；仅看逾期")."""
+    top = set() if is_admin(user) else {g.organization_id for g in grants_of(user)}
+    names = list(Organization.objects.filter(pk__in=top).order_by("path").values_list("name", flat=True))
+    parts = [f"范围：{'、'.join(names) + '及下级' if names else '全部党组织'}"]
+    data = form.cleaned_data if form.is_valid() else {}
+    for name, field in form.fields.items():
+        value = data.get(name)
+        if name == "ordering" or value in (None, "", [], False):
+            continue
+        if hasattr(field, "choices") and not hasattr(field, "queryset"):
+            labels = dict(field.choices)
+            value = "、".join(str(labels.get(v, v)) for v in value) if isinstance(value, list) else labels.get(value)
+        elif value is True:
+            value = "是"
+        elif isinstance(value, datetime.date):
+            value = f"{value:%Y-%m-%d}"
+        parts.append(f"{field.label}：{value}")
+    return "；".join(parts)
 
 
 # ---- the rectification report -----------------------------------------------------------------------

@@ -21,6 +21,8 @@ urlpatterns = [
     ),
     # 整改台账 export: takes the same query string as /rectifications/.
     path("register.xlsx", views.register_export, name="register_export"),
+    # The same register laid out for paper: titled, dated, bordered, landscape.
+    path("register/print/", views.register_print, name="register_print"),
     # 整改情况报告 of one inspection.
     path("inspections/<int:pk>/report.docx", views.inspection_report, name="inspection_report"),
 ]

@@ -6,14 +6,15 @@ import io
 import tempfile
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from partyreview.common.dates import local_today
 from partyreview.inspections.permissions import can_read_inspection_report, inspections_visible_to
 from partyreview.office.exporters import write_register
 from partyreview.office.reports import build_inspection_report
-from partyreview.office.selectors import inspection_report_data, register_rows
+from partyreview.office.selectors import inspection_report_data, register_rows, register_scope
 from partyreview.rectifications.filters import RectificationFilter
 from partyreview.rectifications.permissions import rectifications_visible_to
 
@@ -38,6 +39,31 @@ def register_export(request: HttpRequest) -> FileResponse:
         raise
     target.seek(0)
     return FileResponse(target, as_attachment=True, filename=f"整改台账-{local_today():%Y%m%d}.xlsx", content_type=XLSX)
+
+
+# Paper is no place for the whole committee's register: past this many rows the page says so and points to
+# the .xlsx export, which has no limit.
+PRINT_ROWS = 500
+
+
+@login_required
+def register_print(request: HttpRequest) -> HttpResponse:
+    """整改台账 for printing: the register's columns for the list's filters, with a title, the print date
+    and the scope, laid out by static/css/register_print.css (landscape, bordered, header on every page)."""
+    filterset = RectificationFilter(request.GET, queryset=rectifications_visible_to(request.user), request=request)
+    rows = list(register_rows(filterset.qs)[: PRINT_ROWS + 1])
+    inspection = filterset.form.cleaned_data.get("inspection") if filterset.form.is_valid() else None
+    context = {
+        "rows": rows[:PRINT_ROWS],
+        "truncated": len(rows) > PRINT_ROWS,
+        "limit": PRINT_ROWS,
+        "title": f"{inspection}整改台账" if inspection else "整改台账",
+        "scope": register_scope(request.user, filterset.form),
+        "printed_at": timezone.localtime(),
+        "a3": request.GET.get("paper") == "a3",
+        "querystring": request.GET.urlencode(),
+    }
+    return render(request, "office/register_print.html", context)
 
 
 @login_required

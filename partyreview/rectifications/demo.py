@@ -1,11 +1,17 @@
-"""Demo data: one committee, three general branches, twelve branches, the five demo logins and three
-inspections whose measures stand in every state. Built through the services, so history is real."""
+"""Demo data: one committee, three general branches, twelve branches, the five demo logins and a year of
+inspections: three finished rounds closed mostly on time, and a current one whose measures stand in every
+state. Built through the services at the moments things happened, so history and figures are real."""
 
 import datetime
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from partyreview.accounts.models import Role, User
 from partyreview.common.dates import local_today
@@ -159,11 +165,35 @@ FINDINGS = [
     ),
 ]
 
-# Which state each measure of each inspection ends in; cycled over the measures.
+# How each measure of a round ends, cycled over its measures. Closed rounds close most measures on time,
+# a few late, one after an approved extension (late by the definition: on time is against the original
+# deadline) and one after a return; the current round stands in every state of the lifecycle.
 PLANS = {
-    "finished": ["closed", "closed", "closed", "closed_late", "closed"],
-    "current": ["overdue", "returned", "submitted", "in_progress", "pending", "due_soon", "extension", "overdue_long"],
+    "finished": ["on_time", "on_time", "late", "on_time", "extended", "on_time", "returned_then_closed", "on_time"],
+    # Both demo secretaries' branches (办公室, 第一车间) get a measure waiting for review and one to remind.
+    "current": [
+        "submitted",
+        "overdue",
+        "returned",
+        "in_progress",
+        "due_soon",
+        "submitted",
+        "pending",
+        "overdue_long",
+        "extension",
+        "on_time",
+        "on_time",
+    ],
 }
+
+# The year of inspections, relative to today: (title, kind, days before today the inspection started,
+# plan, findings). Feedback comes 30 days after the start, the findings are filed 5 days before it.
+ROUNDS = [
+    ("2025年度党委巡察", InspectionKind.TOUR, 365, "finished", FINDINGS[:7]),
+    ("2026年上半年党建工作日常督查", InspectionKind.ROUTINE, 290, "finished", FINDINGS[11:14]),
+    ("2026年党费收缴和组织生活专项检查", InspectionKind.SPECIAL, 215, "finished", FINDINGS[7:11]),
+    ("2026年第二轮党委巡察", InspectionKind.TOUR, 80, "current", FINDINGS),
+]
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
@@ -251,108 +281,210 @@ def seed_demo() -> dict[str, User]:
 
     # A flushed database (tests, a restore gone wrong) has lost the categories the migration wrote.
     ensure_standard_categories(Category)
-    categories = {c.code: c for c in Category.objects.all()}
-    today = local_today()
-    staff, leader = users["staff"], users["leader"]
-    rounds = [
-        ("2025年度党委巡察", InspectionKind.TOUR, today - datetime.timedelta(days=400), "finished", FINDINGS[:7]),
-        (
-            "2026年党费收缴和组织生活专项检查",
-            InspectionKind.SPECIAL,
-            today - datetime.timedelta(days=200),
-            "finished",
-            FINDINGS[7:11],
-        ),
-        ("2026年第二轮党委巡察", InspectionKind.TOUR, today - datetime.timedelta(days=75), "current", FINDINGS),
-    ]
-    for title, kind, start, plan_name, findings in rounds:
-        inspection = inspection_create(
-            actor=staff,
-            title=title,
-            kind=kind,
-            inspecting_org=committee,
-            inspected_orgs=[],
-            start_date=start,
-            end_date=start + datetime.timedelta(days=20),
-            feedback_date=start + datetime.timedelta(days=30),
-            owners=[staff, staff2],
-        )
-        plan = PLANS[plan_name]
-        step = 0
-        for category, branch_name, severity, description, basis, measures in findings:
-            branch = branches[branch_name]
-            found = start + datetime.timedelta(days=25)
-            finding = services.finding_file(
-                actor=staff,
-                inspection=inspection,
-                organization=branch,
-                category=categories[category],
-                description=description,
-                basis=basis,
-                found_on=found,
-                severity=severity,
-                measures=[
-                    services.MeasureInput(
-                        measure=text,
-                        kind=m_kind,
-                        due_date=found + datetime.timedelta(days=days),
-                        assignee=assignees[branch_name],
-                        responsible_leader=leader,
-                    )
-                    for text, m_kind, days in measures
-                ],
-            )
-            for rectification in finding.rectifications.order_by("number"):
-                _play(rectification, plan[step % len(plan)], users=users, staff2=staff2, today=today)
-                step += 1
+    _play_the_year(users=users, staff2=staff2, committee=committee, branches=branches, assignees=assignees)
     return users
 
 
-def _play(r: Rectification, outcome: str, *, users: dict[str, User], staff2: User, today: datetime.date) -> None:
-    """Drive one measure through the services to the wanted state."""
+# ---- a believable year ------------------------------------------------------------------------------
+#
+# Every record is written through the services at the moment it happened: the clock is moved to that
+# moment (time-machine, installed with the requirements), so ``created_at``, ``closed_at``, the history's
+# dates and the deadlines' lights are what a real committee's year would leave, and the dashboard's
+# on-time rate, days to close and monthly trend read like one. Notifications are written after the seed
+# commits, so they carry the day of the seed.
+
+
+class _Clock:
+    """Moments of the demo year: office hours on given days, never later than an hour ago."""
+
+    def __init__(self, today: datetime.date) -> None:
+        self.today = today
+        self.latest = timezone.now() - datetime.timedelta(hours=1)
+        self.random = random.Random(2026)
+
+    def at(self, day: datetime.date) -> datetime.datetime:
+        hour = self.random.randint(9, 16)
+        moment = datetime.datetime.combine(day, datetime.time(hour, self.random.randint(0, 59)))
+        return min(timezone.make_aware(moment, ZoneInfo(settings.TIME_ZONE)), self.latest)
+
+    def days_ago(self, days: int) -> datetime.date:
+        return self.today - datetime.timedelta(days=days)
+
+
+@contextmanager
+def _then(moment: datetime.datetime) -> Iterator[None]:
+    import time_machine  # a development dependency: only the demo seed moves the clock
+
+    with time_machine.travel(moment, tick=False):
+        yield
+
+
+def _play_the_year(
+    *,
+    users: dict[str, User],
+    staff2: User,
+    committee: Organization,
+    branches: dict[str, Organization],
+    assignees: dict[str, User],
+) -> None:
+    categories = {c.code: c for c in Category.objects.all()}
+    clock = _Clock(local_today())
+    staff, leader = users["staff"], users["leader"]
+    for title, kind, started_days_ago, plan_name, findings in ROUNDS:
+        start = clock.days_ago(started_days_ago)
+        with _then(clock.at(start)):
+            inspection = inspection_create(
+                actor=staff,
+                title=title,
+                kind=kind,
+                inspecting_org=committee,
+                inspected_orgs=[],
+                start_date=start,
+                end_date=start + datetime.timedelta(days=20),
+                feedback_date=start + datetime.timedelta(days=30),
+                owners=[staff, staff2],
+            )
+        plan = PLANS[plan_name]
+        step = 0
+        found = start + datetime.timedelta(days=25)
+        for category, branch_name, severity, description, basis, measures in findings:
+            outcomes = [plan[(step + i) % len(plan)] for i in range(len(measures))]
+            step += len(measures)
+            with _then(clock.at(found)):
+                finding = services.finding_file(
+                    actor=staff,
+                    inspection=inspection,
+                    organization=branches[branch_name],
+                    category=categories[category],
+                    description=description,
+                    basis=basis,
+                    found_on=found,
+                    severity=severity,
+                    measures=[
+                        services.MeasureInput(
+                            measure=text,
+                            kind=m_kind,
+                            due_date=_deadline(outcome, found + datetime.timedelta(days=days), clock),
+                            assignee=assignees[branch_name],
+                            responsible_leader=leader,
+                        )
+                        for (text, m_kind, days), outcome in zip(measures, outcomes, strict=True)
+                    ],
+                )
+            for rectification, outcome in zip(finding.rectifications.order_by("number"), outcomes, strict=True):
+                _play(rectification, outcome, staff=staff, staff2=staff2, clock=clock, found=found)
+
+
+def _deadline(outcome: str, planned: datetime.date, clock: _Clock) -> datetime.date:
+    """The current round's open measures get the deadlines that put them in their state today."""
+    wanted = {
+        "pending": 40,
+        "due_soon": 3,
+        "extension": 10,
+        "overdue": -10,
+        "overdue_long": -35,
+        "in_progress": 25,
+        "submitted": 12,
+        "returned": 18,
+    }
+    if outcome in wanted:
+        return clock.today + datetime.timedelta(days=wanted[outcome])
+    return planned
+
+
+def _play(r: Rectification, outcome: str, *, staff: User, staff2: User, clock: _Clock, found: datetime.date) -> None:
+    """Drive one measure through the services, each step on its own day of the year."""
     reporter = r.assignee
-    staff = users["staff"]
-    if outcome == "pending":
-        services.rectification_update(actor=staff, rectification=r, due_date=today + datetime.timedelta(days=40))
+    due = r.due_date
+    allotted = max((due - found).days, 4)
+
+    last = found
+
+    def day(offset: int) -> datetime.date:
+        return found + datetime.timedelta(days=offset)
+
+    def when(on: datetime.date) -> datetime.datetime:
+        # Steps of one measure fall on successive days, whatever a short deadline leaves room for.
+        nonlocal last
+        last = max(on, last + datetime.timedelta(days=1))
+        return clock.at(last)
+
+    def progress(on: datetime.date, note: str = "已召开支委会专题研究整改方案，明确分工和时间节点。") -> None:
+        with _then(when(on)):
+            services.rectification_record_progress(
+                actor=reporter, rectification=r, note=note, files=[_pdf("整改方案.pdf")]
+            )
+
+    def submit(on: datetime.date) -> None:
+        with _then(when(on)):
+            services.rectification_submit(
+                actor=reporter,
+                rectification=r,
+                summary="整改措施已全部落实，相关制度和记录已整理归档。",
+                files=[_pdf("整改佐证材料.pdf")],
+            )
+
+    def close(on: datetime.date, closer: User) -> None:
+        with _then(when(on)):
+            services.rectification_close(
+                actor=closer, rectification=r, note="经查阅会议记录和台账，整改到位，同意销号。"
+            )
+
+    if outcome in {"pending", "due_soon"}:
         return
-    if outcome == "due_soon":
-        services.rectification_update(actor=staff, rectification=r, due_date=today + datetime.timedelta(days=3))
-        return
-    if outcome in {"overdue", "overdue_long"}:
-        days = 10 if outcome == "overdue" else 35
-        services.rectification_update(actor=staff, rectification=r, due_date=today - datetime.timedelta(days=days))
-    services.rectification_record_progress(
-        actor=reporter,
-        rectification=r,
-        note="已召开支委会专题研究整改方案，明确分工和时间节点。",
-        files=[_pdf("整改方案.pdf")],
-    )
-    if outcome in {"in_progress", "overdue", "overdue_long"}:
+    first_step = day(max(2, allotted * 2 // 5))
+    if outcome in {"in_progress", "overdue", "overdue_long", "submitted", "returned"}:
+        progress(min(first_step, clock.days_ago(8)))
+        if outcome == "submitted":
+            submit(clock.days_ago(2))
+        elif outcome == "returned":
+            submit(clock.days_ago(6))
+            with _then(when(clock.days_ago(4))):
+                services.rectification_return(
+                    actor=staff, rectification=r, reason="佐证材料只有方案，缺少会议记录和签到表，请补充后重新提交。"
+                )
         return
     if outcome == "extension":
-        r.refresh_from_db()
-        services.extension_request(
-            actor=reporter,
-            rectification=r,
-            new_due_date=max(r.due_date, today) + datetime.timedelta(days=30),
-            reason="涉及人员调整，需待党总支批复后方能完成。",
-        )
+        progress(clock.days_ago(12))
+        with _then(when(clock.days_ago(1))):
+            services.extension_request(
+                actor=reporter,
+                rectification=r,
+                new_due_date=max(due, clock.days_ago(1)) + datetime.timedelta(days=30),
+                reason="涉及人员调整，需待党总支批复后方能完成。",
+            )
         return
-    services.rectification_submit(
-        actor=reporter,
-        rectification=r,
-        summary="整改措施已全部落实，相关制度和记录已整理归档。",
-        files=[_pdf("整改佐证材料.pdf")],
-    )
-    if outcome == "submitted":
+    if outcome == "on_time":
+        # Closed before its deadline, and (in the current round) before today.
+        early = clock.random.randint(1, max(1, min(10, allotted // 3)))
+        closed_on = min(due - datetime.timedelta(days=early), clock.days_ago(3))
+        progress(min(first_step, closed_on - datetime.timedelta(days=4)))
+        submit(closed_on - datetime.timedelta(days=clock.random.randint(1, 2)))
+        close(closed_on, staff2)
         return
-    if outcome == "returned":
-        services.rectification_return(
-            actor=staff, rectification=r, reason="佐证材料只有方案，缺少会议记录和签到表，请补充后重新提交。"
-        )
-        return
-    services.rectification_close(
-        actor=staff2 if outcome == "closed" else staff,
-        rectification=r,
-        note="经查阅会议记录和台账，整改到位，同意销号。",
-    )
+    progress(first_step)
+    if outcome == "late":
+        closed_on = due + datetime.timedelta(days=clock.random.randint(5, 20))
+        progress(due - datetime.timedelta(days=1), "整改进度滞后：相关制度尚在征求意见，正在抓紧推进。")
+        submit(closed_on - datetime.timedelta(days=2))
+        close(closed_on, staff)
+    elif outcome == "extended":
+        with _then(when(due - datetime.timedelta(days=6))):
+            extension = services.extension_request(
+                actor=reporter,
+                rectification=r,
+                new_due_date=due + datetime.timedelta(days=30),
+                reason="需待上级党组织批复，申请延期一个月。",
+            )
+        with _then(when(due - datetime.timedelta(days=4))):
+            services.extension_decide(actor=staff, extension=extension, approve=True, note="情况属实，同意延期。")
+        closed_on = due + datetime.timedelta(days=24)
+        submit(closed_on - datetime.timedelta(days=3))
+        close(closed_on, staff2)
+    elif outcome == "returned_then_closed":
+        submit(due - datetime.timedelta(days=9))
+        with _then(when(due - datetime.timedelta(days=8))):
+            services.rectification_return(actor=staff, rectification=r, reason="请补充会议记录和签到表。")
+        progress(due - datetime.timedelta(days=6), "已补充会议记录和签到表。")
+        submit(due - datetime.timedelta(days=5))
+        close(due - datetime.timedelta(days=3), staff2)

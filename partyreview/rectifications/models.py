@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from partyreview.common.dates import local_today
 from partyreview.common.models import StoredUpload
+from partyreview.common.text import headline
 from partyreview.inspections.models import Category, Finding
 from partyreview.organizations.models import Organization
 
@@ -246,7 +247,12 @@ class Rectification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.finding} · 措施{self.number}"
+        return self.headline
+
+    @property
+    def headline(self) -> str:
+        """The measure named by its own words, cut to one line (lists, queues, notifications)."""
+        return headline(self.measure)
 
     @property
     def is_awaiting_assignment(self) -> bool:

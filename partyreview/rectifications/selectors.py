@@ -8,7 +8,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Que
 from django.db.models.functions import Coalesce
 
 from partyreview.accounts.models import Role, User
-from partyreview.common.dates import local_today
+from partyreview.common.dates import local_today, value_text
 from partyreview.inspections.models import Finding, Inspection
 from partyreview.organizations.models import Organization
 from partyreview.organizations.permissions import grants_of, scope_q
@@ -214,7 +214,7 @@ def _show(record: object, field: object, names: dict[tuple[type, object], str]) 
         return str(dict(field.choices).get(value, value or "—"))
     if field.is_relation:
         return names.get((field.related_model, value), "—") if value is not None else "—"
-    return str(value) if value not in (None, "") else "—"
+    return value_text(value) if value not in (None, "") else "—"
 
 
 # ---- staff: what waits for them ----------------------------------------------------------------------
@@ -311,7 +311,9 @@ def reporter_worklist(user: User, today: datetime.date | None = None) -> list[Wo
         "returned": ("已退回", "党务工作人员退回了销号申请，请按退回原因补充整改后重新申请。"),
         "overdue": ("已逾期", "已过整改时限，请尽快整改，确需延期的请申请延期。"),
         "due_soon": (f"{DUE_SOON_DAYS}天内到期", "即将到期，请抓紧落实并上传佐证材料。"),
-        "rest": ("整改中", ""),
+        # Named by the deadline, not a status: it holds 待整改 and 整改中 cards alike, and a group
+        # called 整改中 beside cards marked 待整改 contradicted itself.
+        "rest": ("未到期", f"距整改时限超过 {DUE_SOON_DAYS} 天，请按计划推进。"),
         "submitted": ("待审核", "已申请销号，等待党务工作人员审核，审核前不能修改。"),
     }
     return [Worklist(key, *titles[key], items) for key, items in groups.items()]

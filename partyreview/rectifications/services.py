@@ -181,6 +181,25 @@ class MeasureInput:
     kind: str = RectificationKind.DEADLINE
     responsible_leader: User | None = None
     responsible_org: Organization | None = None
+    # The user saw that the deadline is already past and saves it anyway (a ledger entered late).
+    past_due_confirmed: bool = False
+
+
+class PastDeadline(ActionRefused):
+    """整改时限已过: a new measure whose deadline is before today is refused until the user confirms it,
+    so a mistyped year never turns red silently while a ledger entered late can still be recorded."""
+
+
+def deadline_is_past(due_date: datetime.date) -> bool:
+    return due_date < local_today()
+
+
+def _check_past_deadline(due_date: datetime.date, *, confirmed: bool) -> None:
+    if deadline_is_past(due_date) and not confirmed:
+        raise PastDeadline(
+            f"整改时限 {due_date:%Y-%m-%d} 早于今天，保存后该措施将立即显示为逾期。"
+            "请核对时限；确属补录的，请勾选“整改时限已过，仍然保存”。"
+        )
 
 
 def _check_measure(*, finding: Finding, responsible_org: Organization, assignee: User, due_date: datetime.date) -> None:
@@ -202,6 +221,7 @@ def rectification_create(
     kind: str = RectificationKind.DEADLINE,
     responsible_leader: User | None = None,
     responsible_org: Organization | None = None,
+    past_due_confirmed: bool = False,
 ) -> Rectification:
     responsible_org = responsible_org or finding.organization
     if not perms.has_role_over(actor, responsible_org, perms.STAFF):
@@ -210,6 +230,7 @@ def rectification_create(
         raise ActionRefused("该问题已归档，不能再添加整改措施。")
     measure = _require_text(measure, "整改措施")
     _check_measure(finding=finding, responsible_org=responsible_org, assignee=assignee, due_date=due_date)
+    _check_past_deadline(due_date, confirmed=past_due_confirmed)
     with transaction.atomic():
         Finding.objects.select_for_update().filter(pk=finding.pk).first()
         number = (finding.rectifications.aggregate(m=Max("number"))["m"] or 0) + 1
@@ -233,8 +254,8 @@ def rectification_create(
         _notify(
             _reporters(rectification),
             kind="assigned",
-            title=f"新的整改任务：{finding.inspection.title}",
-            body=f"{measure[:80]}（整改时限 {due_date:%Y-%m-%d}）",
+            title=f"新的整改任务：{rectification.headline}",
+            body=f"{finding.inspection.title}：{measure[:80]}（整改时限 {due_date:%Y-%m-%d}）",
             url=_url(rectification),
             actor=actor,
         )
@@ -281,6 +302,7 @@ def finding_file(
                 kind=item.kind,
                 responsible_leader=item.responsible_leader,
                 responsible_org=item.responsible_org,
+                past_due_confirmed=item.past_due_confirmed,
             )
     return finding
 
@@ -383,7 +405,7 @@ def rectification_submit(
         _notify(
             list(r.finding.inspection.owners.all()),
             kind="submitted",
-            title=f"待审核：{r.responsible_org} 申请销号",
+            title=f"待审核：{r.responsible_org} 申请销号“{r.headline}”",
             body=summary[:120],
             url=_url(r),
             actor=actor,
@@ -410,8 +432,8 @@ def rectification_close(
         _notify(
             _reporters(r),
             kind="closed",
-            title=f"已销号：{r.finding.inspection.title}",
-            body=r.measure[:80],
+            title=f"已销号：{r.headline}",
+            body=f"{r.finding.inspection.title}：{r.measure[:80]}",
             url=_url(r),
             actor=actor,
         )
@@ -433,7 +455,7 @@ def rectification_return(
         _notify(
             _reporters(r),
             kind="returned",
-            title=f"整改被退回：{r.finding.inspection.title}",
+            title=f"整改被退回：{r.headline}",
             body=reason[:120],
             url=_url(r),
             actor=actor,
@@ -459,7 +481,7 @@ def rectification_reopen(
         _notify(
             _reporters(r),
             kind="reopened",
-            title=f"回头看重新整改：{r.finding.inspection.title}",
+            title=f"回头看重新整改：{r.headline}",
             body=reason[:120],
             url=_url(r),
             actor=actor,
@@ -501,7 +523,7 @@ def extension_request(
         _notify(
             list(r.finding.inspection.owners.all()),
             kind="extension_requested",
-            title=f"延期申请：{r.responsible_org}",
+            title=f"延期申请：{r.responsible_org}“{r.headline}”",
             body=f"申请延至 {new_due_date:%Y-%m-%d}：{reason[:80]}",
             url=_url(r),
             actor=actor,
@@ -534,7 +556,7 @@ def extension_decide(*, actor: User, extension: ExtensionRequest, approve: bool,
         _notify(
             [ext.requested_by],
             kind="extension_decided",
-            title=f"延期申请{ext.get_status_display()}",
+            title=f"延期申请{ext.get_status_display()}：{r.headline}",
             body=(f"新的整改时限：{ext.requested_due_date:%Y-%m-%d}" if approve else note.strip())[:120],
             url=_url(r),
             actor=actor,
@@ -562,7 +584,7 @@ def escalation_create(*, actor: User, rectification: Rectification, instruction:
         _notify(
             [*_reporters(rectification), rectification.responsible_leader],
             kind="escalation",
-            title=f"督办：{rectification.finding.inspection.title}",
+            title=f"督办：{rectification.headline}",
             body=f"{actor.display_name}：{instruction[:120]}",
             url=_url(rectification),
             actor=actor,

@@ -198,17 +198,49 @@ def summary_links(summary: Mapping) -> dict:
 # a ledger: both get the most pressing lines and a link for the rest.
 MARKDOWN_LIMITS = {"wecom": 4000, "dingtalk": 6000}
 
+# Neither robot honours a backslash escape, so markdown's control characters in what users wrote become
+# their full-width twins: a Chinese reader sees the same text, the renderer sees no link, image, heading,
+# emphasis, code or HTML tag; "://" loses its colon so that a bare address is not turned into a link either.
+# Line breaks become spaces, so a value cannot start a line of its own.
+_MARKDOWN_SAFE = str.maketrans(
+    {
+        "[": "［",
+        "]": "］",
+        "(": "（",
+        ")": "）",
+        "<": "＜",
+        ">": "＞",
+        "*": "＊",
+        "_": "＿",
+        "`": "｀",
+        "#": "＃",
+        "!": "！",
+        "~": "～",
+        "|": "｜",
+        "\\": "＼",
+        "\r": " ",
+        "\n": " ",
+    }
+)
+
+
+def markdown_text(value: str) -> str:
+    """What a user wrote, safe to put into a group robot's markdown: every value from the database goes
+    through here, never straight into the message."""
+    return str(value).translate(_MARKDOWN_SAFE).replace("://", "：//")
+
 
 def _markdown_line(line: DigestLine, *, wecom: bool) -> str:
-    measure = line.measure.replace("\n", " ")
+    measure = line.measure
     if len(measure) > 40:
         measure = measure[:40] + "…"
+    measure = markdown_text(measure)
     phrase = line.phrase
     if wecom and line.days_left < 0:
         phrase = f'<font color="warning">{phrase}</font>'
     return (
-        f"- [{line.organization}：{measure}]({line.url})\n"
-        f"  {phrase}（时限 {line.due_date:%Y-%m-%d}，责任人 {line.assignee}）"
+        f"- [{markdown_text(line.organization)}：{measure}]({line.url})\n"
+        f"  {phrase}（时限 {line.due_date:%Y-%m-%d}，责任人 {markdown_text(line.assignee)}）"
     )
 
 
@@ -216,7 +248,7 @@ def webhook_markdown(digest: Digest, *, kind: str, organization: str) -> tuple[s
     """Title and markdown text of a group-robot message, cut to the channel's size limit."""
     title = f"整改提醒 · {digest.day:%Y-%m-%d}"
     wecom = kind == "wecom"
-    head = f"### {title}\n**{organization}**及下级：{counts_phrase(digest.counts)}\n"
+    head = f"### {title}\n**{markdown_text(organization)}**及下级：{counts_phrase(digest.counts)}\n"
     foot = f"\n[登录系统查看全部]({absolute(reverse('home'))})"
     limit = MARKDOWN_LIMITS.get(kind, 4000)
     body: list[str] = []

@@ -43,6 +43,13 @@
     charts.push(chart);
   }
 
+  // A tooltip's content as plain text: never an HTML string built from data.
+  function textNode(text) {
+    var node = document.createElement("div");
+    node.textContent = text;
+    return node;
+  }
+
   function empty(values) {
     return !values || values.length === 0;
   }
@@ -100,7 +107,11 @@
     draw("heatmap", {
       grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
       tooltip: {
-        formatter: function (p) { return heat.rows[p.value[1]] + " · " + heat.columns[p.value[0]] + "：" + p.value[2] + " 个问题"; }
+        // ECharts puts a returned string into the page as HTML; names are what users typed, so the
+        // tooltip is a node holding them as text.
+        formatter: function (p) {
+          return textNode(heat.rows[p.value[1]] + " · " + heat.columns[p.value[0]] + "：" + p.value[2] + " 个问题");
+        }
       },
       xAxis: { type: "category", data: heat.columns, splitArea: { show: true }, axisLabel: { interval: 0, rotate: 30 } },
       yAxis: { type: "category", data: heat.rows, inverse: true, splitArea: { show: true } },

@@ -49,7 +49,10 @@ def populated(world):
                 found_on=world.inspection.start_date,
                 measures=[
                     services.MeasureInput(
-                        measure=f"{key} 的措施", assignee=member, due_date=world.inspection.start_date
+                        measure=f"{key} 的措施",
+                        assignee=member,
+                        due_date=world.inspection.start_date,
+                        past_due_confirmed=True,
                     )
                 ],
             )

@@ -298,3 +298,56 @@ def test_the_admin_action_reports_each_robot(world, robot, client_for):
     )
     assert "测试消息已发送" in response.content.decode()
     assert len(robot.requests) == 1
+
+
+PLANTED = "[点此查看](http://evil.example/phish) ![x](http://evil.example/a.png) <a href='http://evil.example'>链接</a>"
+
+
+def planted_line(**fields) -> DigestLine:
+    values = {
+        "rectification_id": 7,
+        "kind": ReminderKind.OVERDUE,
+        "inspection": "2026年巡察",
+        "organization": "第一党支部",
+        "measure": "按期召开支部党员大会",
+        "assignee": "马可",
+        "due_date": START,
+        "days_left": -3,
+        "url": "http://127.0.0.1:8000/rectifications/7/",
+    }
+    return DigestLine(**(values | fields))
+
+
+@pytest.mark.parametrize("kind", ["wecom", "dingtalk"])
+@pytest.mark.parametrize("field", ["measure", "organization", "assignee"])
+def test_a_link_planted_in_a_measure_is_plain_text_in_a_robot_message(kind, field):
+    digest = Digest(
+        day=START,
+        sections=[
+            DigestSection(kind=ReminderKind.OVERDUE, title="已逾期", lines=[planted_line(**{field: PLANTED[:38]})])
+        ],
+    )
+    _title, text = webhook_markdown(digest, kind=kind, organization="测试党委")
+    assert "evil.example" in text  # the words are still there for the reader…
+    assert "](http" not in text.replace("](http://127.0.0.1:8000/", "")  # …but only our own links are links
+    assert "http://evil" not in text and "[点此查看]" not in text and "<a " not in text
+    assert "［点此查看］（http：//evil.example" in text
+
+
+def test_the_organisation_in_a_robot_heading_cannot_start_markup():
+    digest = Digest(
+        day=START, sections=[DigestSection(kind=ReminderKind.OVERDUE, title="已逾期", lines=[planted_line()])]
+    )
+    _title, text = webhook_markdown(digest, kind="wecom", organization="党委**\n# 假标题 [x](http://evil.example)")
+    assert "\n# 假标题" not in text and "http://evil" not in text
+    assert "**党委＊＊ ＃ 假标题 ［x］（http：//evil.example）**及下级" in text
+
+
+def test_markdown_text_turns_every_control_character_into_its_full_width_twin():
+    from partyreview.reminders.digests import markdown_text
+
+    assert (
+        markdown_text("[a](b) <i> *c* _d_ `e` #f !g ~h |i \\j")
+        == "［a］（b） ＜i＞ ＊c＊ ＿d＿ ｀e｀ ＃f ！g ～h ｜i ＼j"
+    )
+    assert markdown_text("整改措施：完善制度") == "整改措施：完善制度"

@@ -74,6 +74,7 @@ TABLE: dict[str, Row] = {
     "organizations:import_tree": Row((L, N, N, N, N, O)),
     "organizations:list": Row((L, N, N, N, N, O)),
     "organizations:person_search": Row((L, O, N, N, N, O)),
+    "office:register_print": Row((L, O, O, O, O, O)),
     "orglife:branch": Row((L, O, O, O, N, O), "org"),
     "orglife:breach_confirm": Row((P, P, P, P, P, P), "breach"),
     "orglife:breach_detail": Row((L, O, O, N, N, O), "breach"),
@@ -184,7 +185,8 @@ def _pair_objects() -> Objects:
         )
         bag["finding"] = Finding.objects.filter(organization=branch).first()
         open_measures = Rectification.objects.filter(responsible_org=branch).exclude(status="closed")
-        bag["rectification"] = open_measures.first()
+        # A measure waiting for review: the rows above expect its actions as that state allows them.
+        bag["rectification"] = open_measures.filter(status="submitted").first()
         target = (
             open_measures.filter(status__in=["pending", "in_progress", "returned"])
             .exclude(extension_requests__status="pending")

@@ -3,6 +3,8 @@
 from django import template
 from django.utils.html import format_html
 
+from partyreview.common.text import headline as _headline
+
 register = template.Library()
 
 LIGHT_LABELS = {1: "绿灯", 2: "黄灯", 3: "红灯"}
@@ -56,3 +58,9 @@ def querystring_without(context: dict, *keys: str) -> str:
     for key in keys:
         params.pop(key, None)
     return params.urlencode()
+
+
+@register.filter
+def headline(text: str) -> str:
+    """A measure (or any text users wrote) named in one short line: ``{{ r.measure|headline }}``."""
+    return _headline(text)
