@@ -194,7 +194,7 @@ def build_inspection_report(data: ReportData) -> bytes:
     report.paragraph(
         f"本次检查共反馈问题{h.findings}个，涉及党组织{h.organizations}个，制定整改措施{h.measures}项。"
         f"截至{_date(data.today)}，已完成整改并销号{h.closed}项，整改完成率{_percent(h.rate)}，"
-        f"其中按期完成{h.closed_on_time}项；正在整改{h.open}项（其中已申请销号待审核{h.submitted}项），"
+        f"其中按期完成{h.closed_on_time}项、延期后按期完成{h.closed_extended}项、逾期完成{h.closed_late}项；正在整改{h.open}项（其中已申请销号待审核{h.submitted}项），"
         f"逾期未完成{h.overdue}项；经批准延期{h.extended}项。"
     )
     report.table(

@@ -13,6 +13,8 @@ from partyreview.rectifications.models import (
     ProgressUpdate,
     Rectification,
     RectificationStatus,
+    Timeliness,
+    timeliness_q,
 )
 
 
@@ -62,6 +64,8 @@ class Headline:
     measures: int
     closed: int
     closed_on_time: int
+    closed_extended: int
+    closed_late: int
     open: int
     submitted: int
     overdue: int
@@ -125,8 +129,10 @@ def inspection_report_data(
     counts = measures.aggregate(
         measures=Count("pk"),
         closed=Count("pk", filter=closed_q),
-        # On time: closed no later than the deadline first set (domain.md); __date is the local date.
-        closed_on_time=Count("pk", filter=closed_q & Q(closed_at__date__lte=F("original_due_date"))),
+        # The one definition of on time, extended and late (rectifications.models.Timeliness).
+        closed_on_time=Count("pk", filter=timeliness_q(Timeliness.ON_TIME)),
+        closed_extended=Count("pk", filter=timeliness_q(Timeliness.EXTENDED)),
+        closed_late=Count("pk", filter=timeliness_q(Timeliness.LATE)),
         submitted=Count("pk", filter=Q(status=RectificationStatus.SUBMITTED)),
         overdue=Count("pk", filter=~closed_q & Q(due_date__lt=today)),
         extended=Count("pk", filter=~Q(due_date=F("original_due_date"))),
@@ -138,6 +144,8 @@ def inspection_report_data(
         measures=counts["measures"],
         closed=counts["closed"],
         closed_on_time=counts["closed_on_time"],
+        closed_extended=counts["closed_extended"],
+        closed_late=counts["closed_late"],
         open=counts["measures"] - counts["closed"],
         submitted=counts["submitted"],
         overdue=counts["overdue"],

@@ -99,6 +99,33 @@ class RectificationQuerySet(models.QuerySet):
         return self.filter(light_q(light, today))
 
 
+class Timeliness(models.TextChoices):
+    """How a closed measure met its deadline: the one definition every page, figure and file uses.
+
+    On time is closed on or before ``original_due_date`` (domain.md), the deadline first set. A measure whose
+    deadline was moved (an approved extension, or staff editing it) and that closed after the original date but
+    by the moved one is 延期后按期完成: not on time, not late. Late is closed after both dates.
+    """
+
+    ON_TIME = "on_time", "按期完成"
+    EXTENDED = "extended", "延期后按期完成"
+    LATE = "late", "逾期完成"
+
+
+def timeliness_q(timeliness: str, prefix: str = "") -> Q:
+    """The SQL form of ``Rectification.timeliness``; ``closed_at__date`` is the local (Asia/Shanghai) day."""
+    p = prefix
+    closed_on = f"{p}closed_at__date"
+    closed = Q(**{f"{p}status": RectificationStatus.CLOSED, f"{p}closed_at__isnull": False})
+    by_original = Q(**{f"{closed_on}__lte": models.F(f"{p}original_due_date")})
+    by_current = Q(**{f"{closed_on}__lte": models.F(f"{p}due_date")})
+    if timeliness == Timeliness.ON_TIME:
+        return closed & by_original
+    if timeliness == Timeliness.EXTENDED:
+        return closed & ~by_original & by_current
+    return closed & ~by_original & ~by_current
+
+
 def attach_people(rectifications: list["Rectification"]) -> None:
     """Set each measure's ``PEOPLE`` from one query by id, as ``select_related`` would have."""
     fields = [Rectification._meta.get_field(name) for name in PEOPLE]
@@ -235,12 +262,16 @@ class Rectification(models.Model):
         return not self.is_closed and self.due_date < local_today()
 
     @property
-    def closed_late(self) -> bool:
-        return self.is_closed and self.closed_at is not None and _local(self.closed_at) > self.due_date
-
-    @property
-    def closed_on_time(self) -> bool:
-        return self.is_closed and self.closed_at is not None and _local(self.closed_at) <= self.original_due_date
+    def timeliness(self) -> "Timeliness | None":
+        """按期完成 / 延期后按期完成 / 逾期完成 for a closed measure, None while open. Same rule as ``timeliness_q``."""
+        if not self.is_closed or self.closed_at is None:
+            return None
+        closed_on = _local(self.closed_at)
+        if closed_on <= self.original_due_date:
+            return Timeliness.ON_TIME
+        if closed_on <= self.due_date:
+            return Timeliness.EXTENDED
+        return Timeliness.LATE
 
     @property
     def days_left(self) -> int:

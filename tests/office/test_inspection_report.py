@@ -58,7 +58,7 @@ def test_the_report_states_the_headline_figures_and_progress_tables(progress, cl
     assert "关于2026年巡察反馈问题整改落实情况的报告" in text
     assert "本次检查共反馈问题5个，涉及党组织2个，制定整改措施5项。" in text
     assert (
-        "已完成整改并销号1项，整改完成率20.0%，其中按期完成1项；正在整改4项（其中已申请销号待审核0项），逾期未完成1项；经批准延期1项。"
+        "已完成整改并销号1项，整改完成率20.0%，其中按期完成1项、延期后按期完成0项、逾期完成0项；正在整改4项（其中已申请销号待审核0项），逾期未完成1项；经批准延期1项。"
         in text
     )
     for heading in [

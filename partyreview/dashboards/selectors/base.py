@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Exists,
-    F,
     OuterRef,
     Q,
     QuerySet,
@@ -15,7 +14,7 @@ from partyreview.accounts.models import User
 from partyreview.dashboards.permissions import dashboard_scope_q
 from partyreview.inspections.models import Finding, Inspection
 from partyreview.organizations.models import Organization, OrganizationKind
-from partyreview.rectifications.models import Rectification, RectificationStatus
+from partyreview.rectifications.models import Rectification, RectificationStatus, Timeliness, timeliness_q
 
 CLOSED = RectificationStatus.CLOSED
 
@@ -105,7 +104,7 @@ def overdue_q(today: datetime.date) -> Q:
 
 def on_time_q() -> Q:
     # closed_at is a moment; the deadline a calendar day in Asia/Shanghai (__date converts to it).
-    return Q(status=CLOSED, closed_at__date__lte=F("original_due_date"))
+    return timeliness_q(Timeliness.ON_TIME)
 
 
 def recurring_q() -> Q:
