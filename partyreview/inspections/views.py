@@ -266,6 +266,7 @@ def _file(form: FindingForm, formset: object, *, user: User, inspection: Inspect
             due_date=m["due_date"],
             kind=m["kind"],
             responsible_leader=m.get("responsible_leader"),
+            report_cadence=m.get("report_cadence", ""),
         )
         for m in formset.cleaned_data
         if m
@@ -402,6 +403,7 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
                 due_date=data["due_date"],
                 kind=data["kind"],
                 responsible_leader=data.get("responsible_leader"),
+                report_cadence=data.get("report_cadence", ""),
             )
         except ActionRefused as refused:
             form.add_error(None, refused.message)

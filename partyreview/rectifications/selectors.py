@@ -18,6 +18,7 @@ from partyreview.rectifications.models import (
     Light,
     Rectification,
     RectificationStatus,
+    kept_up_q,
     light_q,
 )
 from partyreview.rectifications.permissions import rectifications_visible_to
@@ -294,14 +295,20 @@ def reporter_worklist(user: User, today: datetime.date | None = None) -> list[Wo
     due within ``DUE_SOON_DAYS``, the rest, and those waiting for the staff's review. One query."""
     today = today or local_today()
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-    rows = rectifications_for_list(rectifications_reported_by(user).open(), today).order_by("due_date", "id")
-    groups: dict[str, list[Rectification]] = {k: [] for k in ("returned", "overdue", "due_soon", "rest", "submitted")}
+    reported = rectifications_reported_by(user)
+    # Open measures, and 长期坚持 ones closed for their stage: the branch still reports on them each period.
+    rows = rectifications_for_list(reported.filter(~Q(status=RectificationStatus.CLOSED) | kept_up_q()), today)
+    rows = rows.order_by("due_date", "id")
+    keys = ("returned", "report_due", "overdue", "due_soon", "rest", "long_term", "submitted")
+    groups: dict[str, list[Rectification]] = {k: [] for k in keys}
     for r in rows:
         if r.status == RectificationStatus.RETURNED:
             groups["returned"].append(r)
         elif r.status == RectificationStatus.SUBMITTED:
             # Nothing for the branch to do until staff decide, however late it is.
             groups["submitted"].append(r)
+        elif r.is_kept_up and not r.is_overdue:
+            groups["report_due" if r.report_warn_from <= today else "long_term"].append(r)
         elif r.due_date < today:
             groups["overdue"].append(r)
         elif r.due_date <= soon:
@@ -313,6 +320,8 @@ def reporter_worklist(user: User, today: datetime.date | None = None) -> list[Wo
         "overdue": ("已逾期", "已过整改时限，请尽快整改，确需延期的请申请延期。"),
         "due_soon": (f"{DUE_SOON_DAYS}天内到期", "即将到期，请抓紧落实并上传佐证材料。"),
         "rest": ("整改中", ""),
+        "report_due": ("定期报告待报", "长期坚持的措施本期报告即将截止或已过期，请填报定期报告。"),
+        "long_term": ("长期坚持", "按报告周期填报定期报告；阶段性销号后仍需坚持报告。"),
         "submitted": ("待审核", "已申请销号，等待党务工作人员审核，审核前不能修改。"),
     }
     return [Worklist(key, *titles[key], items) for key, items in groups.items()]

@@ -24,7 +24,13 @@ from partyreview.organizations.permissions import grants_of
 from partyreview.rectifications import permissions as perms
 from partyreview.rectifications import services
 from partyreview.rectifications.evidence import ALLOWED_TYPES
-from partyreview.rectifications.forms.branch import ExtensionForm, ProgressForm, SubmitForm, VersionedForm
+from partyreview.rectifications.forms.branch import (
+    ExtensionForm,
+    PeriodReportForm,
+    ProgressForm,
+    SubmitForm,
+    VersionedForm,
+)
 from partyreview.rectifications.models import ExtensionStatus, Rectification, RectificationStatus
 from partyreview.rectifications.selectors import (
     rectifications_for_list,
@@ -116,6 +122,14 @@ def _extension_not_yet(r: Rectification) -> str | None:
     return None
 
 
+def _period_report_not_yet(r: Rectification) -> str | None:
+    if not r.is_long_term:
+        return "只有长期坚持的整改措施需要填报定期报告。"
+    if not r.is_kept_up:
+        return "该长期坚持措施已结束，无需再填报定期报告。"
+    return None
+
+
 BRANCH_ACTIONS: dict[str, BranchAction] = {
     "progress": BranchAction(
         state="progress",
@@ -153,6 +167,17 @@ BRANCH_ACTIONS: dict[str, BranchAction] = {
         done="延期申请已提交，请等待党务工作人员审批。审批前整改时限不变。",
         template="rectifications/extension_form.html",
         not_yet=_extension_not_yet,
+    ),
+    "report_period": BranchAction(
+        state="report_period",
+        allowed=perms.can_record_progress,
+        form=lambda r, data, files, evidence: PeriodReportForm(data, files),
+        call=lambda user, r, c: services.rectification_report_period(
+            actor=user, rectification=r, note=c["note"], files=c["files"], expected_version=c["version"]
+        ),
+        done="定期报告已保存。",
+        template="rectifications/period_report_form.html",
+        not_yet=_period_report_not_yet,
     ),
 }
 
@@ -202,6 +227,12 @@ def rectification_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "request_extension")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def period_report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "report_period")
 
 
 @require_safe
