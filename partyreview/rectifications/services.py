@@ -591,6 +591,8 @@ def rectification_reopen(
         r.closed_at = None
         r.closed_by = None
         r.effect = ""
+        # A 长期坚持 measure found back is kept up again, whether or not staff had ended it.
+        r.long_term_ended_at = None
         _save(r, actor=actor, reason=f"回头看：{reason}")
         _notify(
             _reporters(r),
