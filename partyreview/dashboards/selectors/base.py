@@ -15,6 +15,7 @@ from partyreview.dashboards.permissions import dashboard_scope_q
 from partyreview.inspections.models import Finding, Inspection
 from partyreview.organizations.models import Organization, OrganizationKind
 from partyreview.rectifications.models import Rectification, RectificationStatus, Timeliness, timeliness_q
+from partyreview.rectifications.models import overdue_q as rectification_overdue_q
 
 CLOSED = RectificationStatus.CLOSED
 
@@ -99,7 +100,8 @@ def open_q() -> Q:
 
 
 def overdue_q(today: datetime.date) -> Q:
-    return open_q() & Q(due_date__lt=today)
+    """逾期, the one definition (a 长期坚持 measure without a stage goal has no deadline to miss)."""
+    return rectification_overdue_q(today)
 
 
 def on_time_q() -> Q:
