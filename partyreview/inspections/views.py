@@ -40,6 +40,7 @@ from partyreview.inspections.selectors import (
     inspections_for_list,
     inspections_report_due_soon,
     organizations_for_filing,
+    similar_earlier_findings,
     staff_organizations,
 )
 from partyreview.office.permissions import can_read_inspection_report
@@ -320,6 +321,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": finding.history.select_related("history_user").order_by("-history_date")[:20],
         "can_manage": can_manage_finding(user, finding.organization),
         "status_labels": FindingStatus.LABELS,
+        "similar": similar_earlier_findings(finding, findings_visible_to(user)),
     }
     return render(request, "inspections/finding_detail.html", context)
 
