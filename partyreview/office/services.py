@@ -24,6 +24,7 @@ from partyreview.office import importers
 from partyreview.office.importers import ImportPlan, ImportRefused
 from partyreview.office.models import ImportBatch, ImportStatus
 from partyreview.office.permissions import can_import_findings
+from partyreview.rectifications.models import RectificationKind, ReportCadence
 from partyreview.rectifications.services import MeasureInput, finding_file
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,9 @@ def findings_import(*, actor: User, inspection: Inspection, plan: ImportPlan) ->
                             due_date=m.due_date,
                             kind=m.kind,
                             responsible_leader=m.responsible_leader,
+                            # The template has no cadence column: a 长期坚持 row reports quarterly (每季度末,
+                            # the usual practice) and its date becomes the stage goal; staff change either later.
+                            report_cadence=ReportCadence.QUARTERLY if m.kind == RectificationKind.LONG_TERM else "",
                         )
                         for m in item.measures
                     ],

@@ -296,6 +296,8 @@ def seed_demo() -> dict[str, User]:
                         measure=text,
                         kind=m_kind,
                         due_date=found + datetime.timedelta(days=days),
+                        # "每季度……", "每月……": the demo's long-term measures report quarterly.
+                        report_cadence="quarterly" if m_kind == "long_term" else "",
                         assignee=assignees[branch_name],
                         responsible_leader=leader,
                     )
