@@ -528,3 +528,49 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"督办：{self.organization}"
+
+
+class FollowUpOutcome(models.TextChoices):
+    PENDING = "pending", "待复查"
+    RECTIFIED = "rectified", "整改到位"
+    RELAPSED = "relapsed", "问题反弹"
+
+
+class FollowUpReview(models.Model):
+    """回头看：对一项已销号整改措施的复查任务，由负责的党务工作人员在期限内给出结论。
+
+    问题反弹 reopens the measure (``rectification_reopen``) and marks its finding as 反弹: a finding is 反弹
+    when any of its measures has a review with that outcome (derived, never stored twice).
+    """
+
+    rectification = models.ForeignKey(
+        Rectification, on_delete=models.PROTECT, related_name="follow_ups", verbose_name="整改措施"
+    )
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups", verbose_name="复查人"
+    )
+    due_date = models.DateField("复查期限")
+    outcome = models.CharField(
+        "复查结论", max_length=20, choices=FollowUpOutcome.choices, default=FollowUpOutcome.PENDING
+    )
+    note = models.TextField("复查情况", blank=True)
+    decided_at = models.DateTimeField("复查时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="安排人"
+    )
+    created_at = models.DateTimeField("安排时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "回头看"
+        verbose_name_plural = "回头看"
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(outcome__in=FollowUpOutcome.values), name="follow_up_outcome_valid"),
+            # One open check per measure at a time.
+            models.UniqueConstraint(
+                fields=["rectification"], condition=Q(outcome="pending"), name="follow_up_one_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"回头看：{self.rectification}"

@@ -1,6 +1,7 @@
 """Non-trivial reads: derived facts (overdue, on time, lights, a finding's status) computed in SQL."""
 
 import datetime
+import random
 from dataclasses import dataclass
 from itertools import chain
 
@@ -15,6 +16,8 @@ from partyreview.organizations.permissions import grants_of, scope_q
 from partyreview.rectifications.models import (
     ExtensionRequest,
     ExtensionStatus,
+    FollowUpOutcome,
+    FollowUpReview,
     Light,
     Rectification,
     RectificationStatus,
@@ -325,3 +328,45 @@ def reporter_worklist(user: User, today: datetime.date | None = None) -> list[Wo
         "submitted": ("待审核", "已申请销号，等待党务工作人员审核，审核前不能修改。"),
     }
     return [Worklist(key, *titles[key], items) for key, items in groups.items()]
+
+
+# ---- 回头看 ------------------------------------------------------------------------------------------
+
+
+def followup_candidates(
+    rectifications: QuerySet[Rectification],
+    *,
+    closed_on_or_before: datetime.date | None = None,
+    per_branch: int | None = None,
+    seed: int = 0,
+) -> list[Rectification]:
+    """Closed measures to look back at: those closed on or before a day (e.g. six months ago), without an open
+    check, optionally a sample of ``per_branch`` per responsible organisation (the same sample for the same
+    ``seed``, so a plan shown is the plan scheduled)."""
+    qs = rectifications.filter(status=RectificationStatus.CLOSED).exclude(follow_ups__outcome="pending")
+    if closed_on_or_before is not None:
+        qs = qs.filter(closed_at__date__lte=closed_on_or_before)
+    rows = list(qs.select_related("finding__inspection", "responsible_org").order_by("responsible_org_id", "pk"))
+    if per_branch is None:
+        return rows
+    by_branch: dict[int, list[Rectification]] = {}
+    for r in rows:
+        by_branch.setdefault(r.responsible_org_id, []).append(r)
+    chooser = random.Random(seed)
+    sample = []
+    for measures in by_branch.values():
+        sample.extend(measures if len(measures) <= per_branch else chooser.sample(measures, per_branch))
+    return sorted(sample, key=lambda r: (r.responsible_org_id, r.pk))
+
+
+def relapsed_q() -> Q:
+    """问题反弹, on measures: a 回头看 of this measure found the problem back. A subquery, so that counting
+    with it never multiplies the rows being counted."""
+    relapsed = FollowUpReview.objects.filter(rectification_id=OuterRef("pk"), outcome=FollowUpOutcome.RELAPSED)
+    return Q(Exists(relapsed))
+
+
+def finding_relapsed_q() -> Q:
+    """问题反弹, on findings: a 回头看 of one of its measures found the problem back."""
+    relapsed = FollowUpReview.objects.filter(rectification__finding_id=OuterRef("pk"), outcome=FollowUpOutcome.RELAPSED)
+    return Q(Exists(relapsed))

@@ -34,6 +34,8 @@ from partyreview.rectifications.models import (
     Evidence,
     ExtensionRequest,
     ExtensionStatus,
+    FollowUpOutcome,
+    FollowUpReview,
     ProgressKind,
     ProgressUpdate,
     Rectification,
@@ -665,6 +667,69 @@ def rectification_end_long_term(
             actor=actor,
         )
     return r
+
+
+# ---- 回头看 ------------------------------------------------------------------------------------------
+
+
+def followup_schedule(
+    *,
+    actor: User,
+    rectifications: Sequence[Rectification],
+    inspector: User,
+    due_date: datetime.date,
+) -> list[FollowUpReview]:
+    """安排回头看: one check task per closed measure, for ``inspector`` (staff over each measure) by ``due_date``.
+    All or nothing: one measure that cannot be checked refuses the whole set, naming it."""
+    if not rectifications:
+        raise ActionRefused("请选择要回头看的已销号整改措施。")
+    if due_date < local_today():
+        raise ActionRefused("复查期限不能早于今天。")
+    with transaction.atomic():
+        locked = list(Rectification.objects.select_for_update().filter(pk__in=[r.pk for r in rectifications]))
+        reviews = []
+        for r in sorted(locked, key=lambda item: item.pk):
+            if not perms.can_manage_rectification(actor, r):
+                raise ActionRefused(f"“{r}”不在您的管理范围内。")
+            if not perms.can_manage_rectification(inspector, r):
+                raise ActionRefused(f"复查人“{inspector.display_name}”不是负责“{r.responsible_org}”的党务工作人员。")
+            if r.status != S.CLOSED:
+                raise ActionRefused(f"“{r}”尚未销号，不能回头看。")
+            if r.follow_ups.filter(outcome=FollowUpOutcome.PENDING).exists():
+                raise ActionRefused(f"“{r}”已有一项待完成的回头看。")
+            reviews.append(
+                FollowUpReview.objects.create(rectification=r, inspector=inspector, due_date=due_date, created_by=actor)
+            )
+        _notify(
+            [inspector],
+            kind="follow_up",
+            title=f"回头看任务：{len(reviews)} 项已销号整改措施",
+            body=f"请于 {due_date:%Y-%m-%d} 前完成复查并填写结论。",
+            url=_url(reviews[0].rectification),
+            actor=actor,
+        )
+    return reviews
+
+
+def followup_record(*, actor: User, review: FollowUpReview, outcome: str, note: str) -> FollowUpReview:
+    """回头看结论. 整改到位 closes the task; 问题反弹 also reopens the measure (as ``rectification_reopen``), so
+    its finding opens again and counts as 反弹 (``relapsed_q``)."""
+    note = _require_text(note, "复查情况")
+    if outcome not in (FollowUpOutcome.RECTIFIED, FollowUpOutcome.RELAPSED):
+        raise ActionRefused("请选择复查结论：整改到位或问题反弹。")
+    with transaction.atomic():
+        locked = FollowUpReview.objects.select_for_update().select_related("rectification").get(pk=review.pk)
+        if locked.outcome != FollowUpOutcome.PENDING:
+            raise ActionRefused(f"该回头看已有结论（{locked.get_outcome_display()}）。")
+        if not perms.can_manage_rectification(actor, locked.rectification):
+            raise ActionRefused("您无权填写该回头看的结论。")
+        if outcome == FollowUpOutcome.RELAPSED:
+            rectification_reopen(actor=actor, rectification=locked.rectification, reason=f"问题反弹：{note}")
+        locked.outcome = outcome
+        locked.note = note
+        locked.decided_at = timezone.now()
+        locked.save()
+    return locked
 
 
 # ---- extensions -------------------------------------------------------------------------------------

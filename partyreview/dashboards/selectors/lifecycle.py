@@ -1,5 +1,6 @@
 """How committees rectify, beside the headline: 立行立改完成率, the 长期坚持 measures kept up and those whose
-period report is missing, and the reviewers' 整改成效 at 销号 (实质整改 / 需持续跟进).
+period report is missing, the reviewers' 整改成效 at 销号 (实质整改 / 需持续跟进), and the findings a 回头看
+found back (问题反弹).
 
 One aggregate over the scoped, filtered measures, kept apart from the headline so that the headline's own
 figures (and whatever maintains them) stay as they are.
@@ -12,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 
 from partyreview.dashboards.selectors.base import CLOSED, share
 from partyreview.rectifications.models import Rectification, RectificationEffect, RectificationKind, kept_up_q
+from partyreview.rectifications.selectors import relapsed_q
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class LifecycleFigures:
     report_missing: int
     substantive: int
     follow_up: int
+    relapsed_findings: int
 
     @property
     def immediate_rate(self) -> float | None:
@@ -46,5 +49,7 @@ def lifecycle_figures(rectifications: QuerySet[Rectification], today: datetime.d
         report_missing=Count("pk", filter=kept_up_q() & Q(report_due_on__lt=today)),
         substantive=Count("pk", filter=closed & Q(effect=RectificationEffect.SUBSTANTIVE)),
         follow_up=Count("pk", filter=closed & Q(effect=RectificationEffect.FOLLOW_UP)),
+        # 问题反弹: findings a 回头看 found back, counted beside 反复出现 (recurrence).
+        relapsed_findings=Count("finding", distinct=True, filter=relapsed_q()),
     )
     return LifecycleFigures(**row)
