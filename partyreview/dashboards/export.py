@@ -38,6 +38,20 @@ def _ratio(percent: float | None) -> float | None:
     return None if percent is None else round(percent / 100, 4)
 
 
+def _lifecycle_rows(d: object) -> list[list[object]]:
+    lc = d.lifecycle
+    if lc is None:
+        return []
+    return [
+        ["立行立改完成率（已销号 / 立行立改措施）", _fraction(lc.immediate_closed, lc.immediate)],
+        ["长期坚持中（含阶段性销号）", lc.kept_up],
+        ["其中阶段性销号", lc.stage_closed],
+        ["长期坚持定期报告未报", lc.report_missing],
+        ["整改成效：实质整改", lc.substantive],
+        ["整改成效：需持续跟进", lc.follow_up],
+    ]
+
+
 def _fraction(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
@@ -78,6 +92,7 @@ def dashboard_workbook(dashboard: Dashboard) -> bytes:
             ["红灯", h.red],
             ["黄灯", h.yellow],
             ["绿灯（未销号）", h.green],
+            *_lifecycle_rows(d),
         ],
         [40, 50],
     )

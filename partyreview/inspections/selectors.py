@@ -5,6 +5,8 @@ Progress (measures closed, overdue, waiting for review) is derived from rectific
 """
 
 import datetime
+import re
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
@@ -52,3 +54,56 @@ def organizations_for_filing(user: User, inspection: Inspection) -> QuerySet[Org
 def staff_organizations(user: User) -> QuerySet[Organization]:
     """Active organisations the user covers as staff (the choices of an inspection's organisations)."""
     return organizations_visible_to(user, roles={Role.STAFF}).filter(is_active=True)
+
+
+# ---- recurrence linked: an earlier finding like this one ----------------------------------------------
+
+# Character bigrams of Chinese text, compared by Jaccard: cheap, needs no word segmentation, and two
+# wordings of the same problem ("支部未按期召开党员大会" / "党员大会未按期召开") share most of their bigrams.
+SIMILARITY_THRESHOLD = 0.3
+# Earlier findings read per page view: one organisation's findings of one category, newest first.
+MAX_SIMILARITY_CANDIDATES = 200
+NOT_TEXT = re.compile(r"[\W_]+")
+
+
+def _bigrams(text: str) -> set[str]:
+    plain = NOT_TEXT.sub("", text or "")
+    return {plain[i : i + 2] for i in range(len(plain) - 1)} or ({plain} if plain else set())
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Jaccard similarity of the two texts' character bigrams (punctuation and spaces ignored), 0 to 1."""
+    first, second = _bigrams(a), _bigrams(b)
+    if not first or not second:
+        return 0.0
+    return len(first & second) / len(first | second)
+
+
+@dataclass(frozen=True)
+class SimilarFinding:
+    finding: Finding
+    score: float
+
+    @property
+    def phrase(self) -> str:
+        return f"该问题与{self.finding.inspection.title}第{self.finding.sequence}项相似"
+
+
+def similar_earlier_findings(finding: Finding, visible: QuerySet[Finding], *, limit: int = 3) -> list[SimilarFinding]:
+    """屡查屡犯, linked: earlier findings of the same organisation and category, from inspections that started
+    before this one's, whose text resembles this one's. ``visible`` is the viewer's scope; one query."""
+    candidates = (
+        visible.filter(
+            organization_id=finding.organization_id,
+            category_id=finding.category_id,
+            is_archived=False,
+            inspection__start_date__lt=finding.inspection.start_date,
+        )
+        .exclude(inspection_id=finding.inspection_id)
+        .select_related("inspection")
+        .order_by("-inspection__start_date", "sequence")[:MAX_SIMILARITY_CANDIDATES]
+    )
+    found = [SimilarFinding(c, text_similarity(finding.description, c.description)) for c in candidates]
+    found = [s for s in found if s.score >= SIMILARITY_THRESHOLD]
+    found.sort(key=lambda s: (-s.score, -s.finding.inspection.start_date.toordinal(), s.finding.sequence))
+    return found[:limit]

@@ -39,6 +39,7 @@ from partyreview.inspections.selectors import (
     inspections_for_list,
     inspections_report_due_soon,
     organizations_for_filing,
+    similar_earlier_findings,
     staff_organizations,
 )
 from partyreview.organizations.permissions import is_staff
@@ -269,6 +270,7 @@ def _file(form: FindingForm, formset: object, *, user: User, inspection: Inspect
             kind=m["kind"],
             responsible_leader=m.get("responsible_leader"),
             past_due_confirmed=m.get("past_due_confirmed", False),
+            report_cadence=m.get("report_cadence", ""),
         )
         for m in formset.cleaned_data
         if m
@@ -322,6 +324,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": finding.history.select_related("history_user").order_by("-history_date")[:20],
         "can_manage": can_manage_finding(user, finding.organization),
         "status_labels": FindingStatus.LABELS,
+        "similar": similar_earlier_findings(finding, findings_visible_to(user)),
     }
     return render(request, "inspections/finding_detail.html", context)
 
@@ -406,6 +409,7 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
                 kind=data["kind"],
                 responsible_leader=data.get("responsible_leader"),
                 past_due_confirmed=data.get("past_due_confirmed", False),
+                report_cadence=data.get("report_cadence", ""),
             )
         except ActionRefused as refused:
             form.add_error(None, refused.message)

@@ -19,13 +19,14 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+
 from partyreview.accounts.models import Role, User
 from partyreview.common.dates import local_today
 from partyreview.inspections.models import Category, Finding, Inspection, Severity
 from partyreview.intake.categories import CategoryResolver
 from partyreview.intake.fields import Field, SourceRow
 from partyreview.intake.readings import (
-    Cadence,
     ProgressState,
     cell_text,
     read_deadline,
@@ -38,10 +39,8 @@ from partyreview.intake.readings import (
 )
 from partyreview.organizations.models import Membership, Organization
 from partyreview.organizations.permissions import organizations_visible_to
-from partyreview.rectifications.models import RectificationKind, RectificationStatus
+from partyreview.rectifications.models import RectificationKind, RectificationStatus, ReportCadence
 
-# 立行立改 without a date: put right within this many days of the feedback (#21 may make it a setting).
-IMMEDIATE_DAYS = 30
 # A category an administrator left without a default deadline: the standard categories' middle value.
 DEFAULT_DAYS = 60
 KIND_BY_LABEL = {label: value for value, label in RectificationKind.choices}
@@ -107,7 +106,7 @@ class MeasurePlan:
 
     @property
     def cadence_label(self) -> str:
-        return Cadence.LABELS.get(self.cadence or "", "")
+        return ReportCadence(self.cadence).label if self.cadence else ""
 
 
 @dataclass
@@ -544,8 +543,8 @@ def _plan_measure(
         readings.append(Reading("整改时限", deadline.raw, deadline.note))
     if due is None:
         if kind == RectificationKind.IMMEDIATE:
-            due = reference + datetime.timedelta(days=IMMEDIATE_DAYS)
-            basis = f"立行立改，反馈日期后 {IMMEDIATE_DAYS} 天"
+            due = reference + datetime.timedelta(days=settings.IMMEDIATE_DEFAULT_DAYS)
+            basis = f"立行立改，反馈日期后 {settings.IMMEDIATE_DEFAULT_DAYS} 天"
         else:
             days = category.default_days or DEFAULT_DAYS
             due = reference + datetime.timedelta(days=days)

@@ -14,7 +14,7 @@ from typing import Any
 
 import cn2an
 
-from partyreview.rectifications.models import RectificationKind
+from partyreview.rectifications.models import RectificationKind, ReportCadence
 
 # ---- small text helpers -----------------------------------------------------------------------------
 
@@ -42,17 +42,6 @@ def _normalise(text: str) -> str:
 # ---- deadlines (整改时限) -------------------------------------------------------------------------------
 
 
-class Cadence:
-    """长期坚持的报告周期: how often a kept-up measure is reported on (a ledger's "每季度末")."""
-
-    MONTHLY = "monthly"
-    QUARTERLY = "quarterly"
-    HALF_YEARLY = "half_yearly"
-    YEARLY = "yearly"
-
-    LABELS = {MONTHLY: "每月", QUARTERLY: "每季度", HALF_YEARLY: "每半年", YEARLY: "每年"}
-
-
 @dataclass(frozen=True)
 class DeadlineReading:
     """What a 整改时限 cell says: a date, a kind, a reporting cadence, or nothing readable.
@@ -75,7 +64,7 @@ class DeadlineReading:
         if self.kind:
             parts.append(RectificationKind(self.kind).label)
         if self.cadence:
-            parts.append(f"{Cadence.LABELS[self.cadence]}报告")
+            parts.append(f"{ReportCadence(self.cadence).label}报告")
         if not parts:
             return f"{self.raw} → 无法识别" if self.raw else ""
         return f"{self.raw} → {'，'.join(parts)}"
@@ -99,14 +88,14 @@ _QUARTER = re.compile(r"(\d{4})\s*年\s*(?:第\s*)?([一二三四1-4])\s*季度"
 _IMMEDIATE_WORDS = ("立行立改", "立即整改", "即知即改", "立查立改", "马上就改")
 _LONG_TERM_WORDS = ("长期坚持", "长期推进", "持续推进", "常态化", "长期", "持续整改")
 _CADENCE_WORDS = (
-    ("每月", Cadence.MONTHLY),
-    ("按月", Cadence.MONTHLY),
-    ("每季度", Cadence.QUARTERLY),
-    ("每季", Cadence.QUARTERLY),
-    ("按季度", Cadence.QUARTERLY),
-    ("每半年", Cadence.HALF_YEARLY),
-    ("每年", Cadence.YEARLY),
-    ("每年度", Cadence.YEARLY),
+    ("每月", ReportCadence.MONTHLY),
+    ("按月", ReportCadence.MONTHLY),
+    ("每季度", ReportCadence.QUARTERLY),
+    ("每季", ReportCadence.QUARTERLY),
+    ("按季度", ReportCadence.QUARTERLY),
+    ("每半年", ReportCadence.HALF_YEARLY),
+    ("每年", ReportCadence.YEARLY),
+    ("每年度", ReportCadence.YEARLY),
 )
 
 

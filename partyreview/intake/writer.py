@@ -41,9 +41,16 @@ from partyreview.rectifications.models import (
     ProgressKind,
     ProgressUpdate,
     Rectification,
+    RectificationKind,
     RectificationStatus,
+    ReportCadence,
 )
-from partyreview.rectifications.services import compute_warn_from
+from partyreview.rectifications.services import (
+    compute_warn_from,
+    first_report_due,
+    measure_deadlines,
+    set_report_due,
+)
 
 BATCH = 1000
 # The topics whose cached figures count findings and measures (common/generations.py).
@@ -169,6 +176,12 @@ def _write_chunk(actor: User, inspection: Inspection, chunk: list[FindingPlan]) 
     for finding, item in zip(finding_rows, chunk, strict=True):
         for number, m in enumerate(item.measures, start=1):
             submitted = m.status == RectificationStatus.SUBMITTED
+            # 整改时限 by kind, by the rule rectification_create applies: a 长期坚持 row's date is its stage
+            # goal, and it reports at the ledger's cadence (每季度末), quarterly where the ledger names none.
+            cadence = (m.cadence or ReportCadence.QUARTERLY) if m.kind == RectificationKind.LONG_TERM else ""
+            deadlines = measure_deadlines(
+                finding=finding, kind=m.kind, due_date=m.due_date, report_cadence=cadence, start=today
+            )
             r = Rectification(
                 finding=finding,
                 number=number,
@@ -179,9 +192,11 @@ def _write_chunk(actor: User, inspection: Inspection, chunk: list[FindingPlan]) 
                 assignee=m.assignee,
                 department=m.department,
                 named_assignee=m.named_assignee,
-                due_date=m.due_date,
-                original_due_date=m.due_date,
-                warn_from=compute_warn_from(min(today, m.due_date), m.due_date),
+                due_date=deadlines.due_date,
+                original_due_date=deadlines.due_date,
+                warn_from=compute_warn_from(min(today, deadlines.due_date), deadlines.due_date),
+                stage_due_date=deadlines.stage_due_date,
+                report_cadence=deadlines.report_cadence,
                 status=m.status,
                 # A ledger's 已完成 is the assignee's claim, recorded as their request to close: staff review
                 # it like any other (and the importer is not its submitter, so may close it).
@@ -190,6 +205,8 @@ def _write_chunk(actor: User, inspection: Inspection, chunk: list[FindingPlan]) 
                 submission_summary=f"{IMPORTED_NOTE}{m.progress_note}" if submitted else "",
                 created_by=actor,
             )
+            if cadence:
+                set_report_due(r, first_report_due(today, cadence))
             r._change_reason = "导入：台账记载已完成，待审核" if submitted else "创建整改措施"
             measures.append((r, item))
     rows = bulk_create_with_history([r for r, _ in measures], Rectification, batch_size=BATCH, default_user=actor)

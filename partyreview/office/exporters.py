@@ -113,6 +113,12 @@ def assignee_text(r: Rectification) -> str:
     return r.assignee.display_name
 
 
+def _status_text(r: Rectification) -> str:
+    """状态, with how a closed measure met its deadline: 已销号（延期后按期完成）."""
+    timeliness = r.timeliness
+    return f"{r.get_status_display()}（{timeliness.label}）" if timeliness else r.get_status_display()
+
+
 def write_register(rows: Iterable[Rectification], target: IO[bytes]) -> int:
     """Write the register to ``target`` (a binary file); returns the number of data rows.
 
@@ -149,7 +155,7 @@ def write_register(rows: Iterable[Rectification], target: IO[bytes]) -> int:
             _text_cell(ws, assignee_text(r)),
             _cell(ws, r.due_date, DATE),
             _text_cell(ws, r.latest_progress, wrap=True),
-            _text_cell(ws, r.get_status_display()),
+            _text_cell(ws, _status_text(r)),
             _cell(ws, closed_on, DATE),
             _cell(ws, LIGHT_LABELS.get(r.light, ""), LIGHT_STYLES.get(r.light, LIGHT_STYLES[Light.GREEN])),
             _text_cell(ws, r.department, wrap=True),

@@ -14,7 +14,12 @@ from partyreview.rectifications.models import (
     ExtensionStatus,
     ProgressUpdate,
     Rectification,
+    RectificationEffect,
     RectificationStatus,
+    Timeliness,
+    kept_up_q,
+    overdue_q,
+    timeliness_q,
 )
 
 
@@ -86,10 +91,16 @@ class Headline:
     measures: int
     closed: int
     closed_on_time: int
+    closed_extended: int
+    closed_late: int
     open: int
     submitted: int
     overdue: int
     extended: int
+    kept_up: int
+    stage_closed: int
+    substantive: int
+    follow_up: int
 
     @property
     def rate(self) -> float:
@@ -105,6 +116,16 @@ class ReportData:
     by_organization: list[ProgressLine]
     unfinished: list[Rectification]
     closed: list[Rectification]
+    # Every measure in the order of the problem list (finding's 序号, then the measure's), each problem's
+    # measures together: the 逐项整改落实情况 section and the summary table read them by finding.
+    measures: list[Rectification]
+
+    @property
+    def by_finding(self) -> list[tuple[Finding, list[Rectification]]]:
+        groups: dict[int, tuple[Finding, list[Rectification]]] = {}
+        for r in self.measures:
+            groups.setdefault(r.finding_id, (r.finding, []))[1].append(r)
+        return list(groups.values())
 
 
 def _progress_lines(findings: QuerySet[Finding], group: str, order: str, today: datetime.date) -> list[ProgressLine]:
@@ -117,7 +138,7 @@ def _progress_lines(findings: QuerySet[Finding], group: str, order: str, today: 
             n_closed=Count(f"{r}pk", filter=Q(**{f"{r}status": RectificationStatus.CLOSED}), distinct=True),
             n_overdue=Count(
                 f"{r}pk",
-                filter=~Q(**{f"{r}status": RectificationStatus.CLOSED}) & Q(**{f"{r}due_date__lt": today}),
+                filter=overdue_q(today, prefix=r),
                 distinct=True,
             ),
         )
@@ -149,11 +170,17 @@ def inspection_report_data(
     counts = measures.aggregate(
         measures=Count("pk"),
         closed=Count("pk", filter=closed_q),
-        # On time: closed no later than the deadline first set (domain.md); __date is the local date.
-        closed_on_time=Count("pk", filter=closed_q & Q(closed_at__date__lte=F("original_due_date"))),
+        # The one definition of on time, extended and late (rectifications.models.Timeliness).
+        closed_on_time=Count("pk", filter=timeliness_q(Timeliness.ON_TIME)),
+        closed_extended=Count("pk", filter=timeliness_q(Timeliness.EXTENDED)),
+        closed_late=Count("pk", filter=timeliness_q(Timeliness.LATE)),
         submitted=Count("pk", filter=Q(status=RectificationStatus.SUBMITTED)),
-        overdue=Count("pk", filter=~closed_q & Q(due_date__lt=today)),
+        overdue=Count("pk", filter=overdue_q(today)),
         extended=Count("pk", filter=~Q(due_date=F("original_due_date"))),
+        kept_up=Count("pk", filter=kept_up_q()),
+        stage_closed=Count("pk", filter=kept_up_q() & closed_q),
+        substantive=Count("pk", filter=closed_q & Q(effect=RectificationEffect.SUBSTANTIVE)),
+        follow_up=Count("pk", filter=closed_q & Q(effect=RectificationEffect.FOLLOW_UP)),
     )
     finding_counts = findings.aggregate(findings=Count("pk"), organizations=Count("organization", distinct=True))
     headline = Headline(
@@ -162,10 +189,16 @@ def inspection_report_data(
         measures=counts["measures"],
         closed=counts["closed"],
         closed_on_time=counts["closed_on_time"],
+        closed_extended=counts["closed_extended"],
+        closed_late=counts["closed_late"],
         open=counts["measures"] - counts["closed"],
         submitted=counts["submitted"],
         overdue=counts["overdue"],
         extended=counts["extended"],
+        kept_up=counts["kept_up"],
+        stage_closed=counts["stage_closed"],
+        substantive=counts["substantive"],
+        follow_up=counts["follow_up"],
     )
     # Measures outside the reader's scope must not be counted through the finding's relation.
     scoped_measures = findings.filter(rectifications__in=measures.values("pk"))
@@ -178,8 +211,9 @@ def inspection_report_data(
         .values("reason")[:1]
     )
     base = register_rows(measures, today).order_by("finding__sequence", "number")
-    unfinished = list(base.exclude(closed_q).annotate(extension_reason=approved_reason))
-    closed = list(base.filter(closed_q))
+    every = list(base.annotate(extension_reason=approved_reason))
+    unfinished = [r for r in every if not r.is_closed]
+    closed = [r for r in every if r.is_closed]
     return ReportData(
         inspection=inspection,
         today=today,
@@ -188,4 +222,5 @@ def inspection_report_data(
         by_organization=by_organization,
         unfinished=unfinished,
         closed=closed,
+        measures=every,
     )

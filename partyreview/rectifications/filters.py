@@ -28,7 +28,7 @@ from partyreview.inspections.models import Category, Finding, Inspection, Severi
 from partyreview.inspections.permissions import inspections_visible_to
 from partyreview.organizations.models import Organization
 from partyreview.organizations.permissions import organizations_visible_to
-from partyreview.rectifications.models import Light, Rectification, RectificationStatus, light_q
+from partyreview.rectifications.models import Light, Rectification, RectificationKind, RectificationStatus, light_q
 from partyreview.rectifications.selectors import FindingStatus, finding_status_q, findings_with_progress
 
 
@@ -119,6 +119,9 @@ class RectificationFilter(django_filters.FilterSet):
         empty_label="全部",
     )
     overdue = django_filters.BooleanFilter(label="仅看逾期", method="filter_overdue", widget=CHECKBOX)
+    kind = django_filters.ChoiceFilter(label="整改类型", choices=RectificationKind.choices, empty_label="全部")
+    # 长期坚持 list: kept up, open or closed for their stage, until staff end them.
+    kept_up = django_filters.BooleanFilter(label="长期坚持中", method="filter_kept_up", widget=CHECKBOX)
     due_within = django_filters.NumberFilter(
         label="N 天内到期", method="filter_due_within", min_value=0, max_value=3650
     )
@@ -162,6 +165,9 @@ class RectificationFilter(django_filters.FilterSet):
 
     def filter_overdue(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
         return qs.overdue(self.today) if value else qs
+
+    def filter_kept_up(self, qs: QuerySet, name: str, value: bool | None) -> QuerySet:
+        return qs.kept_up() if value else qs
 
     def filter_due_within(self, qs: QuerySet, name: str, value: int | None) -> QuerySet:
         if value is None:

@@ -43,6 +43,39 @@ class RectificationKind(models.TextChoices):
     LONG_TERM = "long_term", "长期坚持"
 
 
+class ReportCadence(models.TextChoices):
+    """报告周期 of a 长期坚持 measure: the secretary reports once in each calendar period."""
+
+    MONTHLY = "monthly", "每月"
+    QUARTERLY = "quarterly", "每季度"
+    HALF_YEARLY = "half_yearly", "每半年"
+    # Ledgers say 每年 too (a yearly 述职 or 民主生活会 kept up).
+    YEARLY = "yearly", "每年"
+
+
+CADENCE_MONTHS = {
+    ReportCadence.MONTHLY: 1,
+    ReportCadence.QUARTERLY: 3,
+    ReportCadence.HALF_YEARLY: 6,
+    ReportCadence.YEARLY: 12,
+}
+
+
+def period_end(day: datetime.date, cadence: str) -> datetime.date:
+    """The last day of the calendar period (month, quarter, half-year, year) that holds ``day``."""
+    months = CADENCE_MONTHS[cadence]
+    last_month = ((day.month - 1) // months + 1) * months
+    following = datetime.date(day.year + (last_month == 12), last_month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+class RectificationEffect(models.TextChoices):
+    """整改成效, recorded by the reviewer at 销号, so that 表面整改 can be told apart."""
+
+    SUBSTANTIVE = "substantive", "实质整改"
+    FOLLOW_UP = "follow_up", "需持续跟进"
+
+
 class Light(models.IntegerChoices):
     """红黄绿灯. Ordered so that Max() over a group gives the worst light."""
 
@@ -81,20 +114,23 @@ class RectificationQuerySet(models.QuerySet):
         return self.exclude(status=RectificationStatus.CLOSED)
 
     def overdue(self, today: datetime.date | None = None) -> "RectificationQuerySet":
-        return self.open().filter(due_date__lt=today or local_today())
+        return self.filter(overdue_q(today or local_today()))
+
+    def kept_up(self) -> "RectificationQuerySet":
+        """长期坚持 measures still kept up: open, or closed for their stage and not yet ended by staff."""
+        return self.filter(kept_up_q())
 
     def due_soon(self, today: datetime.date | None = None) -> "RectificationQuerySet":
         """Open and due from today to ``DUE_SOON_DAYS`` ahead (到期前提醒, the secretary's 即将到期)."""
         return self.open().filter(due_soon_q(today or local_today()))
 
     def with_light(self, today: datetime.date | None = None) -> "RectificationQuerySet":
-        """Annotate ``light`` (Light) in SQL: red when overdue, yellow from ``warn_from``, else green."""
+        """Annotate ``light`` (Light) in SQL, by the same rule as ``light_q``."""
         today = today or local_today()
         return self.annotate(
             light=Case(
-                When(status=RectificationStatus.CLOSED, then=Value(Light.GREEN)),
-                When(due_date__lt=today, then=Value(Light.RED)),
-                When(warn_from__lte=today, then=Value(Light.YELLOW)),
+                When(light_q(Light.RED, today), then=Value(Light.RED)),
+                When(light_q(Light.YELLOW, today), then=Value(Light.YELLOW)),
                 default=Value(Light.GREEN),
                 output_field=IntegerField(),
             )
@@ -102,6 +138,36 @@ class RectificationQuerySet(models.QuerySet):
 
     def with_light_filter(self, light: int, today: datetime.date | None = None) -> "RectificationQuerySet":
         return self.filter(light_q(light, today))
+
+
+class Timeliness(models.TextChoices):
+    """How a closed measure met its deadline: the one definition every page, figure and file uses.
+
+    On time is closed on or before ``original_due_date`` (domain.md), the deadline first set. A measure whose
+    deadline was moved (an approved extension, or staff editing it) and that closed after the original date but
+    by the moved one is 延期后按期完成: not on time, not late. Late is closed after both dates.
+    A 长期坚持 measure without a stage goal has none of the three: it has no deadline.
+    """
+
+    ON_TIME = "on_time", "按期完成"
+    EXTENDED = "extended", "延期后按期完成"
+    LATE = "late", "逾期完成"
+
+
+def timeliness_q(timeliness: str, prefix: str = "") -> Q:
+    """The SQL form of ``Rectification.timeliness``; ``closed_at__date`` is the local (Asia/Shanghai) day."""
+    p = prefix
+    closed_on = f"{p}closed_at__date"
+    closed = Q(**{f"{p}status": RectificationStatus.CLOSED, f"{p}closed_at__isnull": False})
+    # A 长期坚持 measure without a stage goal has no deadline to meet or miss.
+    closed &= ~Q(**{f"{p}kind": RectificationKind.LONG_TERM, f"{p}stage_due_date__isnull": True})
+    by_original = Q(**{f"{closed_on}__lte": models.F(f"{p}original_due_date")})
+    by_current = Q(**{f"{closed_on}__lte": models.F(f"{p}due_date")})
+    if timeliness == Timeliness.ON_TIME:
+        return closed & by_original
+    if timeliness == Timeliness.EXTENDED:
+        return closed & ~by_original & by_current
+    return closed & ~by_original & ~by_current
 
 
 def attach_people(rectifications: list["Rectification"]) -> None:
@@ -126,18 +192,44 @@ def due_soon_q(today: datetime.date, prefix: str = "") -> Q:
     )
 
 
+def kept_up_q(prefix: str = "") -> Q:
+    """长期坚持, not ended: its light follows its period reports, whether open or closed for its stage."""
+    return Q(**{f"{prefix}kind": RectificationKind.LONG_TERM, f"{prefix}long_term_ended_at__isnull": True})
+
+
+def overdue_q(today: datetime.date, prefix: str = "") -> Q:
+    """逾期: open and past ``due_date``. A 长期坚持 measure has a deadline only when it has a stage goal
+    (``stage_due_date``, mirrored in ``due_date``); without one it is never overdue, only late with a report."""
+    p = prefix
+    no_deadline = Q(**{f"{p}kind": RectificationKind.LONG_TERM, f"{p}stage_due_date__isnull": True})
+    return ~Q(**{f"{p}status": RectificationStatus.CLOSED}) & Q(**{f"{p}due_date__lt": today}) & ~no_deadline
+
+
 def light_q(light: int, today: datetime.date | None = None, prefix: str = "") -> Q:
-    """The same rule as ``with_light`` as a filter, usable through a relation (``prefix="rectifications__"``)."""
+    """红黄绿灯 as a filter, usable through a relation (``prefix="rectifications__"``); ``with_light`` annotates it.
+
+    A measure by a date: red when overdue, yellow from ``warn_from``, green otherwise or once closed.
+    A 长期坚持 measure still kept up (docs/decisions/long-term-measures.md): red when the report of a period
+    that has ended is missing (``report_due_on`` passed) or its stage goal is overdue; yellow from
+    ``report_warn_from``, near the end of a period without its report; green otherwise — never red for its age.
+    """
     today = today or local_today()
     p = prefix
     closed = Q(**{f"{p}status": RectificationStatus.CLOSED})
-    red = ~closed & Q(**{f"{p}due_date__lt": today})
-    yellow = ~closed & Q(**{f"{p}due_date__gte": today, f"{p}warn_from__lte": today})
+    long_term = kept_up_q(p)
+    red = (long_term & (Q(**{f"{p}report_due_on__lt": today}) | overdue_q(today, p))) | (
+        ~long_term & overdue_q(today, p)
+    )
+    long_term_yellow = long_term & Q(**{f"{p}report_warn_from__lte": today, f"{p}report_due_on__gte": today})
+    long_term_yellow &= ~overdue_q(today, p)
+    yellow = long_term_yellow | (~long_term & ~closed & Q(**{f"{p}due_date__gte": today, f"{p}warn_from__lte": today}))
     if light == Light.RED:
         return red
     if light == Light.YELLOW:
         return yellow
-    return closed | (Q(**{f"{p}due_date__gte": today}) & Q(**{f"{p}warn_from__gt": today}))
+    long_term_green = long_term & Q(**{f"{p}report_due_on__gte": today, f"{p}report_warn_from__gt": today})
+    long_term_green &= ~overdue_q(today, p)
+    return long_term_green | (~long_term & (closed | Q(**{f"{p}due_date__gte": today, f"{p}warn_from__gt": today})))
 
 
 class Rectification(models.Model):
@@ -198,6 +290,14 @@ class Rectification(models.Model):
         verbose_name="销号人",
     )
     verification_note = models.TextField("核查意见", blank=True)
+    effect = models.CharField("整改成效", max_length=20, choices=RectificationEffect.choices, blank=True)
+    # 长期坚持 only (docs/decisions/long-term-measures.md): a reporting cadence, an optional stage goal, the
+    # period report owed next (stored, like warn_from, so the light is a plain comparison), and the end.
+    report_cadence = models.CharField("报告周期", max_length=20, choices=ReportCadence.choices, blank=True)
+    stage_due_date = models.DateField("阶段性目标时限", null=True, blank=True)
+    report_due_on = models.DateField("本期报告截止日期", null=True, blank=True, editable=False)
+    report_warn_from = models.DateField("报告预警日期", null=True, blank=True, editable=False)
+    long_term_ended_at = models.DateTimeField("长期坚持结束时间", null=True, blank=True)
     return_reason = models.TextField("退回原因", blank=True)
     reopen_reason = models.TextField("回头看原因", blank=True)
     version = models.PositiveIntegerField("版本", default=1)
@@ -224,6 +324,15 @@ class Rectification(models.Model):
                 name="rectification_closed_has_closer",
             ),
             models.UniqueConstraint(fields=["finding", "number"], name="rectification_number_unique"),
+            models.CheckConstraint(
+                condition=~Q(kind=RectificationKind.LONG_TERM)
+                | Q(report_cadence__in=ReportCadence.values, report_due_on__isnull=False),
+                name="rectification_long_term_has_cadence",
+            ),
+            models.CheckConstraint(
+                condition=Q(long_term_ended_at__isnull=True) | Q(status=RectificationStatus.CLOSED),
+                name="rectification_long_term_ends_closed",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "due_date"], name="rect_status_due_idx"),
@@ -264,16 +373,42 @@ class Rectification(models.Model):
         return self.status == RectificationStatus.CLOSED
 
     @property
+    def is_long_term(self) -> bool:
+        return self.kind == RectificationKind.LONG_TERM
+
+    @property
+    def is_kept_up(self) -> bool:
+        """长期坚持 and not ended: reported on each period, whether open or closed for its stage."""
+        return self.is_long_term and self.long_term_ended_at is None
+
+    @property
+    def is_stage_closed(self) -> bool:
+        """阶段性销号，长期坚持."""
+        return self.is_kept_up and self.is_closed
+
+    @property
+    def has_deadline(self) -> bool:
+        return not self.is_long_term or self.stage_due_date is not None
+
+    @property
     def is_overdue(self) -> bool:
-        return not self.is_closed and self.due_date < local_today()
+        return not self.is_closed and self.has_deadline and self.due_date < local_today()
 
     @property
-    def closed_late(self) -> bool:
-        return self.is_closed and self.closed_at is not None and _local(self.closed_at) > self.due_date
+    def report_overdue(self) -> bool:
+        return self.is_kept_up and self.report_due_on is not None and self.report_due_on < local_today()
 
     @property
-    def closed_on_time(self) -> bool:
-        return self.is_closed and self.closed_at is not None and _local(self.closed_at) <= self.original_due_date
+    def timeliness(self) -> "Timeliness | None":
+        """按期完成 / 延期后按期完成 / 逾期完成 for a closed measure, None while open. Same rule as ``timeliness_q``."""
+        if not self.is_closed or self.closed_at is None or not self.has_deadline:
+            return None
+        closed_on = _local(self.closed_at)
+        if closed_on <= self.original_due_date:
+            return Timeliness.ON_TIME
+        if closed_on <= self.due_date:
+            return Timeliness.EXTENDED
+        return Timeliness.LATE
 
     @property
     def days_left(self) -> int:
@@ -282,11 +417,16 @@ class Rectification(models.Model):
 
     @property
     def current_light(self) -> int:
+        """The light of ``light_q`` for one loaded measure (tests hold the two to the same answers)."""
         if getattr(self, "light", None) is not None:
             return self.light
+        today = local_today()
+        if self.is_kept_up:
+            if self.report_due_on < today or self.is_overdue:
+                return Light.RED
+            return Light.YELLOW if self.report_warn_from <= today else Light.GREEN
         if self.is_closed:
             return Light.GREEN
-        today = local_today()
         if self.due_date < today:
             return Light.RED
         if self.warn_from <= today:
@@ -303,6 +443,7 @@ def _local(moment: datetime.datetime) -> datetime.date:
 class ProgressKind(models.TextChoices):
     PROGRESS = "progress", "整改进展"
     SUBMISSION = "submission", "申请销号"
+    PERIOD_REPORT = "period_report", "定期报告"
 
 
 class ProgressUpdate(models.Model):
@@ -313,6 +454,8 @@ class ProgressUpdate(models.Model):
     )
     kind = models.CharField("类型", max_length=20, choices=ProgressKind.choices, default=ProgressKind.PROGRESS)
     note = models.TextField("进展情况")
+    # 定期报告 only: the last day of the period it reports on.
+    period_end = models.DateField("报告期截止日期", null=True, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="填报人"
     )
@@ -452,3 +595,49 @@ class StandardMeasure(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class FollowUpOutcome(models.TextChoices):
+    PENDING = "pending", "待复查"
+    RECTIFIED = "rectified", "整改到位"
+    RELAPSED = "relapsed", "问题反弹"
+
+
+class FollowUpReview(models.Model):
+    """回头看：对一项已销号整改措施的复查任务，由负责的党务工作人员在期限内给出结论。
+
+    问题反弹 reopens the measure (``rectification_reopen``) and marks its finding as 反弹: a finding is 反弹
+    when any of its measures has a review with that outcome (derived, never stored twice).
+    """
+
+    rectification = models.ForeignKey(
+        Rectification, on_delete=models.PROTECT, related_name="follow_ups", verbose_name="整改措施"
+    )
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups", verbose_name="复查人"
+    )
+    due_date = models.DateField("复查期限")
+    outcome = models.CharField(
+        "复查结论", max_length=20, choices=FollowUpOutcome.choices, default=FollowUpOutcome.PENDING
+    )
+    note = models.TextField("复查情况", blank=True)
+    decided_at = models.DateTimeField("复查时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="安排人"
+    )
+    created_at = models.DateTimeField("安排时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "回头看"
+        verbose_name_plural = "回头看"
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(outcome__in=FollowUpOutcome.values), name="follow_up_outcome_valid"),
+            # One open check per measure at a time.
+            models.UniqueConstraint(
+                fields=["rectification"], condition=Q(outcome="pending"), name="follow_up_one_pending"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"回头看：{self.rectification}"

@@ -43,8 +43,9 @@ from partyreview.rectifications.models import (
     Rectification,
     RectificationKind,
     RectificationStatus,
+    ReportCadence,
 )
-from partyreview.rectifications.services import compute_warn_from
+from partyreview.rectifications.services import compute_warn_from, first_report_due
 
 S = RectificationStatus
 BATCH = 2000
@@ -532,6 +533,11 @@ class _Seeder:
             created_by_id=owner.pk,
             created_at=_moment(created_day, rng),
         )
+        if kind == RectificationKind.LONG_TERM:
+            # Kept up with quarterly reports; the date drawn is its stage goal (decisions/long-term-measures.md).
+            report_due = first_report_due(today, ReportCadence.QUARTERLY)
+            r.report_cadence, r.stage_due_date = ReportCadence.QUARTERLY, due
+            r.report_due_on, r.report_warn_from = report_due, report_due - datetime.timedelta(days=7)
         item = _Measure(r, owner, r.created_at)
         if rng.random() < closing_probability((today - created_day).days):
             r.status = S.CLOSED

@@ -1,6 +1,7 @@
 """Non-trivial reads: derived facts (overdue, on time, lights, a finding's status) computed in SQL."""
 
 import datetime
+import random
 from dataclasses import dataclass
 from itertools import chain
 
@@ -16,10 +17,13 @@ from partyreview.rectifications.models import (
     DUE_SOON_DAYS,
     ExtensionRequest,
     ExtensionStatus,
+    FollowUpOutcome,
+    FollowUpReview,
     Light,
     Rectification,
     RectificationStatus,
     StandardMeasure,
+    kept_up_q,
     light_q,
 )
 from partyreview.rectifications.permissions import rectifications_visible_to
@@ -293,14 +297,20 @@ def reporter_worklist(user: User, today: datetime.date | None = None) -> list[Wo
     """The user's open measures grouped by what needs doing: returned (the staff's reason first), overdue,
     due within ``DUE_SOON_DAYS``, the rest, and those waiting for the staff's review. One query."""
     today = today or local_today()
-    rows = rectifications_for_list(rectifications_reported_by(user).open(), today).order_by("due_date", "id")
-    groups: dict[str, list[Rectification]] = {k: [] for k in ("returned", "overdue", "due_soon", "rest", "submitted")}
+    reported = rectifications_reported_by(user)
+    # Open measures, and 长期坚持 ones closed for their stage: the branch still reports on them each period.
+    rows = rectifications_for_list(reported.filter(~Q(status=RectificationStatus.CLOSED) | kept_up_q()), today)
+    rows = rows.order_by("due_date", "id")
+    keys = ("returned", "report_due", "overdue", "due_soon", "rest", "long_term", "submitted")
+    groups: dict[str, list[Rectification]] = {k: [] for k in keys}
     for r in rows:
         if r.status == RectificationStatus.RETURNED:
             groups["returned"].append(r)
         elif r.status == RectificationStatus.SUBMITTED:
             # Nothing for the branch to do until staff decide, however late it is.
             groups["submitted"].append(r)
+        elif r.is_kept_up and not r.is_overdue:
+            groups["report_due" if r.report_warn_from <= today else "long_term"].append(r)
         elif r.due_date < today:
             groups["overdue"].append(r)
         elif r.due_date <= today + datetime.timedelta(days=DUE_SOON_DAYS):
@@ -314,6 +324,8 @@ def reporter_worklist(user: User, today: datetime.date | None = None) -> list[Wo
         # Named by the deadline, not a status: it holds 待整改 and 整改中 cards alike, and a group
         # called 整改中 beside cards marked 待整改 contradicted itself.
         "rest": ("未到期", f"距整改时限超过 {DUE_SOON_DAYS} 天，请按计划推进。"),
+        "report_due": ("定期报告待报", "长期坚持的措施本期报告即将截止或已过期，请填报定期报告。"),
+        "long_term": ("长期坚持", "按报告周期填报定期报告；阶段性销号后仍需坚持报告。"),
         "submitted": ("待审核", "已申请销号，等待党务工作人员审核，审核前不能修改。"),
     }
     return [Worklist(key, *titles[key], items) for key, items in groups.items()]
@@ -375,3 +387,45 @@ def measure_suggestions(user: User, *, limit: int = 6) -> dict[int, list[Measure
         # Stable sort: equal uses keep the library's order, then the committee's texts.
         suggestions[category_id] = sorted(offered, key=lambda s: -s.uses)[:limit]
     return suggestions
+
+
+# ---- 回头看 ------------------------------------------------------------------------------------------
+
+
+def followup_candidates(
+    rectifications: QuerySet[Rectification],
+    *,
+    closed_on_or_before: datetime.date | None = None,
+    per_branch: int | None = None,
+    seed: int = 0,
+) -> list[Rectification]:
+    """Closed measures to look back at: those closed on or before a day (e.g. six months ago), without an open
+    check, optionally a sample of ``per_branch`` per responsible organisation (the same sample for the same
+    ``seed``, so a plan shown is the plan scheduled)."""
+    qs = rectifications.filter(status=RectificationStatus.CLOSED).exclude(follow_ups__outcome="pending")
+    if closed_on_or_before is not None:
+        qs = qs.filter(closed_at__date__lte=closed_on_or_before)
+    rows = list(qs.select_related("finding__inspection", "responsible_org").order_by("responsible_org_id", "pk"))
+    if per_branch is None:
+        return rows
+    by_branch: dict[int, list[Rectification]] = {}
+    for r in rows:
+        by_branch.setdefault(r.responsible_org_id, []).append(r)
+    chooser = random.Random(seed)
+    sample = []
+    for measures in by_branch.values():
+        sample.extend(measures if len(measures) <= per_branch else chooser.sample(measures, per_branch))
+    return sorted(sample, key=lambda r: (r.responsible_org_id, r.pk))
+
+
+def relapsed_q() -> Q:
+    """问题反弹, on measures: a 回头看 of this measure found the problem back. A subquery, so that counting
+    with it never multiplies the rows being counted."""
+    relapsed = FollowUpReview.objects.filter(rectification_id=OuterRef("pk"), outcome=FollowUpOutcome.RELAPSED)
+    return Q(Exists(relapsed))
+
+
+def finding_relapsed_q() -> Q:
+    """问题反弹, on findings: a 回头看 of one of its measures found the problem back."""
+    relapsed = FollowUpReview.objects.filter(rectification__finding_id=OuterRef("pk"), outcome=FollowUpOutcome.RELAPSED)
+    return Q(Exists(relapsed))

@@ -34,10 +34,15 @@ from partyreview.rectifications.models import (
     Evidence,
     ExtensionRequest,
     ExtensionStatus,
+    FollowUpOutcome,
+    FollowUpReview,
     ProgressKind,
     ProgressUpdate,
     Rectification,
+    RectificationEffect,
     RectificationKind,
+    ReportCadence,
+    period_end,
 )
 from partyreview.rectifications.models import RectificationStatus as S
 
@@ -49,6 +54,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "return": (frozenset({S.SUBMITTED}), S.RETURNED),
     "reopen": (frozenset({S.CLOSED}), S.IN_PROGRESS),
     "request_extension": (frozenset({S.PENDING, S.IN_PROGRESS, S.RETURNED}), None),
+    # 长期坚持 only: a period's report, open or after the stage closure; a pending measure starts moving.
+    "report_period": (frozenset({S.PENDING, S.IN_PROGRESS, S.RETURNED, S.SUBMITTED, S.CLOSED}), None),
+    # 长期坚持 only: staff end a measure kept up after its stage closure.
+    "end_long_term": (frozenset({S.CLOSED}), None),
     "edit": (frozenset({S.PENDING, S.IN_PROGRESS, S.RETURNED, S.SUBMITTED}), None),
 }
 ACTION_LABELS = {
@@ -58,6 +67,8 @@ ACTION_LABELS = {
     "return": "退回",
     "reopen": "回头看重新打开",
     "request_extension": "申请延期",
+    "report_period": "填报定期报告",
+    "end_long_term": "结束长期坚持",
     "edit": "修改",
 }
 
@@ -70,6 +81,68 @@ def compute_warn_from(start: datetime.date, due: datetime.date) -> datetime.date
     allotted = max((due - start).days, 0)
     by_share = start + datetime.timedelta(days=math.ceil(allotted * fraction))
     return min(due - datetime.timedelta(days=days_before), by_share)
+
+
+def first_report_due(start: datetime.date, cadence: str) -> datetime.date:
+    """The end of the first period a 长期坚持 measure reports on: the one holding ``start``, or the next when
+    fewer than the warning days are left of it (a measure filed on 28 March owes its first report in June)."""
+    due = period_end(start, cadence)
+    if (due - start).days < settings.LONG_TERM_REPORT_WARN_DAYS:
+        due = period_end(due + datetime.timedelta(days=1), cadence)
+    return due
+
+
+def report_due_after(day: datetime.date, current_due: datetime.date, cadence: str) -> datetime.date:
+    """The report owed next once a report is made on ``day``: it covers the period holding ``day``, so the
+    next one is due at the end of the following period (never earlier than what was owed already: a second
+    report in the same period covers nothing new; a late one fills today's period, the missed one stays missed)."""
+    following = period_end(period_end(day, cadence) + datetime.timedelta(days=1), cadence)
+    return max(current_due, following)
+
+
+def set_report_due(rectification: Rectification, due: datetime.date) -> None:
+    rectification.report_due_on = due
+    rectification.report_warn_from = due - datetime.timedelta(days=settings.LONG_TERM_REPORT_WARN_DAYS)
+
+
+def immediate_default_due(finding: Finding) -> datetime.date:
+    """立行立改 without a date: IMMEDIATE_DEFAULT_DAYS after the feedback (or after the finding, if none yet)."""
+    start = finding.inspection.feedback_date or finding.found_on
+    return start + datetime.timedelta(days=settings.IMMEDIATE_DEFAULT_DAYS)
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    due_date: datetime.date
+    stage_due_date: datetime.date | None
+    report_cadence: str
+
+
+def measure_deadlines(
+    *,
+    finding: Finding,
+    kind: str,
+    due_date: datetime.date | None,
+    stage_due_date: datetime.date | None = None,
+    report_cadence: str = "",
+    start: datetime.date,
+) -> Deadlines:
+    """整改时限 by kind, the one rule for every way a measure is created or re-kinded.
+
+    限期整改 needs a date. 立行立改 takes IMMEDIATE_DEFAULT_DAYS from the feedback when none is given.
+    长期坚持 needs a reporting cadence; its deadline is the stage goal (``stage_due_date``, or a date given as
+    ``due_date``), and without one ``due_date`` is only the first report's date, which no rule reads as a deadline.
+    """
+    if kind == RectificationKind.LONG_TERM:
+        if report_cadence not in ReportCadence.values:
+            raise ActionRefused("长期坚持的整改措施须选择报告周期（每月、每季度或每半年）。")
+        stage = stage_due_date or due_date
+        return Deadlines(stage or first_report_due(start, report_cadence), stage, report_cadence)
+    if due_date is None and kind == RectificationKind.IMMEDIATE:
+        due_date = immediate_default_due(finding)
+    if due_date is None:
+        raise ActionRefused("请填写整改时限。")
+    return Deadlines(due_date, None, "")
 
 
 def _url(rectification: Rectification) -> str:
@@ -177,12 +250,14 @@ class MeasureInput:
 
     measure: str
     assignee: User
-    due_date: datetime.date
+    due_date: datetime.date | None
     kind: str = RectificationKind.DEADLINE
     responsible_leader: User | None = None
     responsible_org: Organization | None = None
     # The user saw that the deadline is already past and saves it anyway (a ledger entered late).
     past_due_confirmed: bool = False
+    report_cadence: str = ""
+    stage_due_date: datetime.date | None = None
 
 
 class PastDeadline(ActionRefused):
@@ -217,11 +292,13 @@ def rectification_create(
     finding: Finding,
     measure: str,
     assignee: User,
-    due_date: datetime.date,
+    due_date: datetime.date | None,
     kind: str = RectificationKind.DEADLINE,
     responsible_leader: User | None = None,
     responsible_org: Organization | None = None,
     past_due_confirmed: bool = False,
+    report_cadence: str = "",
+    stage_due_date: datetime.date | None = None,
 ) -> Rectification:
     responsible_org = responsible_org or finding.organization
     if not perms.has_role_over(actor, responsible_org, perms.STAFF):
@@ -229,12 +306,23 @@ def rectification_create(
     if finding.is_archived:
         raise ActionRefused("该问题已归档，不能再添加整改措施。")
     measure = _require_text(measure, "整改措施")
+    if kind not in RectificationKind.values:
+        raise ActionRefused("请选择整改类型。")
+    start = local_today()
+    deadlines = measure_deadlines(
+        finding=finding,
+        kind=kind,
+        due_date=due_date,
+        stage_due_date=stage_due_date,
+        report_cadence=report_cadence,
+        start=start,
+    )
+    due_date = deadlines.due_date
     _check_measure(finding=finding, responsible_org=responsible_org, assignee=assignee, due_date=due_date)
     _check_past_deadline(due_date, confirmed=past_due_confirmed)
     with transaction.atomic():
         Finding.objects.select_for_update().filter(pk=finding.pk).first()
         number = (finding.rectifications.aggregate(m=Max("number"))["m"] or 0) + 1
-        start = local_today()
         rectification = Rectification(
             finding=finding,
             number=number,
@@ -246,8 +334,12 @@ def rectification_create(
             due_date=due_date,
             original_due_date=due_date,
             warn_from=compute_warn_from(min(start, due_date), due_date),
+            stage_due_date=deadlines.stage_due_date,
+            report_cadence=deadlines.report_cadence,
             created_by=actor,
         )
+        if kind == RectificationKind.LONG_TERM:
+            set_report_due(rectification, first_report_due(start, deadlines.report_cadence))
         rectification._history_user = actor
         rectification._change_reason = "创建整改措施"
         rectification.save()
@@ -255,11 +347,18 @@ def rectification_create(
             _reporters(rectification),
             kind="assigned",
             title=f"新的整改任务：{rectification.headline}",
-            body=f"{finding.inspection.title}：{measure[:80]}（整改时限 {due_date:%Y-%m-%d}）",
+            body=f"{finding.inspection.title}：{measure[:80]}（{_deadline_phrase(rectification)}）",
             url=_url(rectification),
             actor=actor,
         )
     return rectification
+
+
+def _deadline_phrase(r: Rectification) -> str:
+    if r.kind == RectificationKind.LONG_TERM:
+        stage = f"阶段性目标 {r.stage_due_date:%Y-%m-%d}，" if r.stage_due_date else ""
+        return f"长期坚持，{stage}{r.get_report_cadence_display()}报告进展"
+    return f"整改时限 {r.due_date:%Y-%m-%d}"
 
 
 def finding_file(
@@ -303,6 +402,8 @@ def finding_file(
                 responsible_leader=item.responsible_leader,
                 responsible_org=item.responsible_org,
                 past_due_confirmed=item.past_due_confirmed,
+                report_cadence=item.report_cadence,
+                stage_due_date=item.stage_due_date,
             )
     return finding
 
@@ -317,6 +418,7 @@ def rectification_update(
     responsible_leader: User | None = None,
     kind: str | None = None,
     due_date: datetime.date | None = None,
+    report_cadence: str | None = None,
     reason: str = "",
 ) -> Rectification:
     """Staff edit a measure. A new deadline moves ``due_date`` only; ``original_due_date`` never changes."""
@@ -338,19 +440,45 @@ def rectification_update(
         if responsible_leader is not None and responsible_leader.pk != r.responsible_leader_id:
             r.responsible_leader = responsible_leader
             changes.append("责任领导")
-        if kind is not None and kind != r.kind:
-            r.kind = kind
-            changes.append("整改类型")
+        if kind is not None and kind not in RectificationKind.values:
+            raise ActionRefused("请选择整改类型。")
+        changes += _change_kind(r, kind=kind or r.kind, report_cadence=report_cadence or r.report_cadence)
         if due_date is not None and due_date != r.due_date:
             if due_date < r.finding.found_on:
                 raise ActionRefused("整改时限不能早于问题发现日期。")
             r.due_date = due_date
             r.warn_from = compute_warn_from(min(local_date(r.created_at), due_date), due_date)
-            changes.append("整改时限")
+            if r.kind == RectificationKind.LONG_TERM:
+                r.stage_due_date = due_date
+                changes.append("阶段性目标时限")
+            else:
+                changes.append("整改时限")
         if not changes:
             return r
         _save(r, actor=actor, reason=f"修改{'、'.join(changes)}" + (f"：{reason.strip()}" if reason.strip() else ""))
     return r
+
+
+def _change_kind(r: Rectification, *, kind: str, report_cadence: str) -> list[str]:
+    """A measure turned into or out of 长期坚持, or given another cadence; returns what changed."""
+    changes = []
+    if kind == RectificationKind.LONG_TERM:
+        if report_cadence not in ReportCadence.values:
+            raise ActionRefused("长期坚持的整改措施须选择报告周期（每月、每季度或每半年）。")
+        becoming = r.kind != RectificationKind.LONG_TERM
+        if becoming:
+            # The deadline it had becomes its stage goal; its reports start from today.
+            r.stage_due_date = r.due_date
+        if becoming or report_cadence != r.report_cadence:
+            r.report_cadence = report_cadence
+            set_report_due(r, first_report_due(local_today(), report_cadence))
+            changes.append("报告周期")
+    elif r.kind == RectificationKind.LONG_TERM:
+        r.report_cadence, r.stage_due_date, r.report_due_on, r.report_warn_from = "", None, None, None
+    if kind != r.kind:
+        r.kind = kind
+        changes.insert(0, "整改类型")
+    return changes
 
 
 # ---- the lifecycle ----------------------------------------------------------------------------------
@@ -414,9 +542,18 @@ def rectification_submit(
 
 
 def rectification_close(
-    *, actor: User, rectification: Rectification, note: str, expected_version: int | None = None
+    *,
+    actor: User,
+    rectification: Rectification,
+    note: str,
+    expected_version: int | None = None,
+    effect: str = "",
 ) -> Rectification:
+    """销号. ``effect`` is the reviewer's 整改成效 (实质整改 or 需持续跟进). A 长期坚持 measure is closed for its
+    stage (阶段性销号，长期坚持): it stays on the 长期坚持 list with its period reports until staff end it."""
     note = _require_text(note, "核查意见")
+    if effect and effect not in RectificationEffect.values:
+        raise ActionRefused("请选择整改成效。")
     with transaction.atomic():
         r = _lock(rectification, expected_version)
         if not perms.can_manage_rectification(actor, r):
@@ -428,11 +565,13 @@ def rectification_close(
         r.closed_at = timezone.now()
         r.closed_by = actor
         r.verification_note = note
-        _save(r, actor=actor, reason=f"销号：{note}")
+        r.effect = effect
+        label = "阶段性销号，长期坚持" if r.is_kept_up else "销号"
+        _save(r, actor=actor, reason=f"{label}：{note}")
         _notify(
             _reporters(r),
             kind="closed",
-            title=f"已销号：{r.headline}",
+            title=f"{'阶段性销号' if r.is_kept_up else '已销号'}：{r.headline}",
             body=f"{r.finding.inspection.title}：{r.measure[:80]}",
             url=_url(r),
             actor=actor,
@@ -477,6 +616,9 @@ def rectification_reopen(
         r.reopen_reason = reason
         r.closed_at = None
         r.closed_by = None
+        r.effect = ""
+        # A 长期坚持 measure found back is kept up again, whether or not staff had ended it.
+        r.long_term_ended_at = None
         _save(r, actor=actor, reason=f"回头看：{reason}")
         _notify(
             _reporters(r),
@@ -487,6 +629,131 @@ def rectification_reopen(
             actor=actor,
         )
     return r
+
+
+# ---- 长期坚持 ---------------------------------------------------------------------------------------
+
+
+def rectification_report_period(
+    *,
+    actor: User,
+    rectification: Rectification,
+    note: str,
+    files: Sequence[UploadedFile] = (),
+    expected_version: int | None = None,
+) -> ProgressUpdate:
+    """定期报告 of a 长期坚持 measure: a progress note marked as the report of the period holding today.
+
+    Allowed while the measure is open and after its stage closure, until staff end it. The report owed next
+    moves to the end of the following period, which is what the light and the reminders read.
+    """
+    note = _require_text(note, "报告内容")
+    with _files_removed_on_error() as stored, transaction.atomic():
+        r = _lock(rectification, expected_version)
+        if not perms.can_record_progress(actor, r):
+            raise ActionRefused("您无权填报该整改措施的定期报告。")
+        _require_state(r, "report_period")
+        if not r.is_kept_up:
+            raise ActionRefused("只有长期坚持的整改措施需要填报定期报告。")
+        today = local_today()
+        covered = period_end(today, r.report_cadence)
+        update = ProgressUpdate.objects.create(
+            rectification=r, kind=ProgressKind.PERIOD_REPORT, note=note, author=actor, period_end=covered
+        )
+        _store_evidence(rectification=r, update=update, files=files, actor=actor, stored=stored)
+        if r.status == S.PENDING:
+            r.status = S.IN_PROGRESS
+        set_report_due(r, report_due_after(today, r.report_due_on, r.report_cadence))
+        _save(r, actor=actor, reason=f"定期报告（截至{covered:%Y-%m-%d}）")
+    return update
+
+
+def rectification_end_long_term(
+    *, actor: User, rectification: Rectification, reason: str, expected_version: int | None = None
+) -> Rectification:
+    """Staff end a 长期坚持 measure kept up after its stage closure: no more reports, lights or reminders."""
+    reason = _require_text(reason, "结束理由")
+    with transaction.atomic():
+        r = _lock(rectification, expected_version)
+        if not perms.can_manage_rectification(actor, r):
+            raise ActionRefused("您无权结束该长期坚持措施。")
+        _require_state(r, "end_long_term")
+        if not r.is_kept_up:
+            raise ActionRefused("该整改措施不是长期坚持中的措施。")
+        r.long_term_ended_at = timezone.now()
+        _save(r, actor=actor, reason=f"结束长期坚持：{reason}")
+        _notify(
+            _reporters(r),
+            kind="closed",
+            title=f"长期坚持已结束：{r.finding.inspection.title}",
+            body=r.measure[:80],
+            url=_url(r),
+            actor=actor,
+        )
+    return r
+
+
+# ---- 回头看 ------------------------------------------------------------------------------------------
+
+
+def followup_schedule(
+    *,
+    actor: User,
+    rectifications: Sequence[Rectification],
+    inspector: User,
+    due_date: datetime.date,
+) -> list[FollowUpReview]:
+    """安排回头看: one check task per closed measure, for ``inspector`` (staff over each measure) by ``due_date``.
+    All or nothing: one measure that cannot be checked refuses the whole set, naming it."""
+    if not rectifications:
+        raise ActionRefused("请选择要回头看的已销号整改措施。")
+    if due_date < local_today():
+        raise ActionRefused("复查期限不能早于今天。")
+    with transaction.atomic():
+        locked = list(Rectification.objects.select_for_update().filter(pk__in=[r.pk for r in rectifications]))
+        reviews = []
+        for r in sorted(locked, key=lambda item: item.pk):
+            if not perms.can_manage_rectification(actor, r):
+                raise ActionRefused(f"“{r}”不在您的管理范围内。")
+            if not perms.can_manage_rectification(inspector, r):
+                raise ActionRefused(f"复查人“{inspector.display_name}”不是负责“{r.responsible_org}”的党务工作人员。")
+            if r.status != S.CLOSED:
+                raise ActionRefused(f"“{r}”尚未销号，不能回头看。")
+            if r.follow_ups.filter(outcome=FollowUpOutcome.PENDING).exists():
+                raise ActionRefused(f"“{r}”已有一项待完成的回头看。")
+            reviews.append(
+                FollowUpReview.objects.create(rectification=r, inspector=inspector, due_date=due_date, created_by=actor)
+            )
+        _notify(
+            [inspector],
+            kind="follow_up",
+            title=f"回头看任务：{len(reviews)} 项已销号整改措施",
+            body=f"请于 {due_date:%Y-%m-%d} 前完成复查并填写结论。",
+            url=_url(reviews[0].rectification),
+            actor=actor,
+        )
+    return reviews
+
+
+def followup_record(*, actor: User, review: FollowUpReview, outcome: str, note: str) -> FollowUpReview:
+    """回头看结论. 整改到位 closes the task; 问题反弹 also reopens the measure (as ``rectification_reopen``), so
+    its finding opens again and counts as 反弹 (``relapsed_q``)."""
+    note = _require_text(note, "复查情况")
+    if outcome not in (FollowUpOutcome.RECTIFIED, FollowUpOutcome.RELAPSED):
+        raise ActionRefused("请选择复查结论：整改到位或问题反弹。")
+    with transaction.atomic():
+        locked = FollowUpReview.objects.select_for_update().select_related("rectification").get(pk=review.pk)
+        if locked.outcome != FollowUpOutcome.PENDING:
+            raise ActionRefused(f"该回头看已有结论（{locked.get_outcome_display()}）。")
+        if not perms.can_manage_rectification(actor, locked.rectification):
+            raise ActionRefused("您无权填写该回头看的结论。")
+        if outcome == FollowUpOutcome.RELAPSED:
+            rectification_reopen(actor=actor, rectification=locked.rectification, reason=f"问题反弹：{note}")
+        locked.outcome = outcome
+        locked.note = note
+        locked.decided_at = timezone.now()
+        locked.save()
+    return locked
 
 
 # ---- extensions -------------------------------------------------------------------------------------
@@ -507,6 +774,8 @@ def extension_request(
         if not perms.can_request_extension(actor, r):
             raise ActionRefused("只有支部书记或责任人可以申请延期。")
         _require_state(r, "request_extension")
+        if not r.has_deadline:
+            raise ActionRefused("长期坚持的整改措施没有整改时限，按报告周期报告进展即可，无需申请延期。")
         if new_due_date <= r.due_date:
             raise ActionRefused(f"申请的新时限须晚于当前整改时限（{r.due_date:%Y-%m-%d}）。")
         if new_due_date < local_today():
@@ -551,6 +820,8 @@ def extension_decide(*, actor: User, extension: ExtensionRequest, approve: bool,
         ext.save()
         if approve:
             r.due_date = ext.requested_due_date
+            if r.stage_due_date is not None:
+                r.stage_due_date = r.due_date
             r.warn_from = compute_warn_from(min(local_date(r.created_at), r.due_date), r.due_date)
             _save(r, actor=actor, reason=f"批准延期至 {r.due_date:%Y-%m-%d}")
         _notify(

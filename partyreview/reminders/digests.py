@@ -22,6 +22,7 @@ SECTION_TITLES = {
     ReminderKind.ESCALATION_COMMITTEE: "上报党委督办（逾期较久）",
     ReminderKind.ESCALATION_LEADER: "逾期督办",
     ReminderKind.OVERDUE: "已逾期",
+    ReminderKind.PERIOD_REPORT: "长期坚持：请填报本期定期报告",
     ReminderKind.DUE_TODAY: "今天到期",
     ReminderKind.UPCOMING: "即将到期",
 }
@@ -30,6 +31,7 @@ SHORT_LABELS = {
     ReminderKind.ESCALATION_COMMITTEE: "上报督办",
     ReminderKind.ESCALATION_LEADER: "督办",
     ReminderKind.OVERDUE: "已逾期",
+    ReminderKind.PERIOD_REPORT: "定期报告",
     ReminderKind.DUE_TODAY: "今天到期",
     ReminderKind.UPCOMING: "即将到期",
 }
@@ -106,8 +108,10 @@ def digest_title(counts: Mapping[str, int], *, has_summary: bool = False) -> str
         return f"【整改提醒】{counts[ReminderKind.OVERDUE]} 项整改措施已逾期" + (
             f"，共 {total} 项需要关注" if total > counts[ReminderKind.OVERDUE] else ""
         )
+    if total and counts.get(ReminderKind.PERIOD_REPORT) == total:
+        return f"【定期报告】{total} 项长期坚持的整改措施请填报本期报告"
     if total:
-        return f"【整改提醒】您有 {total} 项整改措施临近整改时限"
+        return f"【整改提醒】您有 {total} 项整改措施临近整改时限或需报告"
     if has_summary:
         return "【每周汇总】本周整改情况"
     return "【整改提醒】"
@@ -119,7 +123,7 @@ def counts_phrase(counts: Mapping[str, int]) -> str:
     escalated = sum(counts.get(kind, 0) for kind in ESCALATION_KINDS)
     if escalated:
         parts.append(f"督办 {escalated} 项")
-    for kind in (ReminderKind.OVERDUE, ReminderKind.DUE_TODAY, ReminderKind.UPCOMING):
+    for kind in (ReminderKind.OVERDUE, ReminderKind.PERIOD_REPORT, ReminderKind.DUE_TODAY, ReminderKind.UPCOMING):
         if counts.get(kind):
             parts.append(f"{SECTION_TITLES[kind]} {counts[kind]} 项")
     return "、".join(parts)
@@ -155,7 +159,9 @@ def build_digest(items: Iterable[ReminderItem], *, day: datetime.date) -> Digest
         if item.rectification_id is None:
             summary = item.payload or {}
             continue
-        if item.rectification.status == RectificationStatus.CLOSED:
+        # Closed measures are never reminded, except a 长期坚持 one closed for its stage about its report.
+        kept_up_report = item.kind == ReminderKind.PERIOD_REPORT and item.rectification.is_kept_up
+        if item.rectification.status == RectificationStatus.CLOSED and not kept_up_report:
             dropped.add(item.rectification_id)
             continue
         current = best.get(item.rectification_id)
@@ -164,6 +170,8 @@ def build_digest(items: Iterable[ReminderItem], *, day: datetime.date) -> Digest
     sections: dict[str, DigestSection] = {}
     for item in sorted(best.values(), key=lambda i: (KIND_ORDER[i.kind], i.rectification.due_date, i.rectification_id)):
         r = item.rectification
+        # A period report's date is the period's end (the item's key), not the measure's deadline.
+        due = item.due_date if item.kind == ReminderKind.PERIOD_REPORT else r.due_date
         section = sections.setdefault(item.kind, DigestSection(kind=item.kind, title=SECTION_TITLES[item.kind]))
         section.lines.append(
             DigestLine(
@@ -173,8 +181,8 @@ def build_digest(items: Iterable[ReminderItem], *, day: datetime.date) -> Digest
                 organization=r.responsible_org.name,
                 measure=r.measure,
                 assignee=r.assignee.display_name,
-                due_date=r.due_date,
-                days_left=(r.due_date - day).days,
+                due_date=due,
+                days_left=(due - day).days,
                 url=rectification_url(r.pk),
             )
         )

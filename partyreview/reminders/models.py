@@ -142,6 +142,8 @@ class ReminderKind(models.TextChoices):
     ESCALATION_COMMITTEE = "escalation_committee", "上报党委督办"
     ESCALATION_LEADER = "escalation_leader", "逾期督办"
     OVERDUE = "overdue", "已逾期"
+    # 长期坚持: the period's report is missing near or after the period's end (not a deadline to close by).
+    PERIOD_REPORT = "period_report", "定期报告待报"
     DUE_TODAY = "due_today", "今天到期"
     UPCOMING = "upcoming", "即将到期"
     WEEKLY_SUMMARY = "weekly_summary", "每周汇总"

@@ -10,13 +10,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from partyreview.accounts.models import Role, User
 from partyreview.inspections.models import Inspection
 from partyreview.organizations.models import Membership, Organization, OrganizationKind
-from partyreview.rectifications.models import Escalation, Rectification, RectificationStatus, due_soon_q
+from partyreview.rectifications.models import (
+    Escalation,
+    Rectification,
+    RectificationKind,
+    RectificationStatus,
+    due_soon_q,
+    overdue_q,
+)
 from partyreview.reminders.models import (
     UNFINISHED_STATUSES,
     Channel,
@@ -153,6 +161,8 @@ def reminder_plan(*, day: datetime.date, policy: ReminderPolicy) -> ReminderPlan
             finding__is_archived=False,
             finding__inspection__is_archived=False,
         )
+        # 长期坚持 without a stage goal has no deadline: it is reminded of its reports (_period_reports).
+        .exclude(kind=RectificationKind.LONG_TERM, stage_due_date__isnull=True)
         .values_list(
             "pk",
             "due_date",
@@ -201,12 +211,54 @@ def reminder_plan(*, day: datetime.date, policy: ReminderPolicy) -> ReminderPlan
                     if scope.covers(kind):
                         claims.add(Claim(None, hook_id, pk, kind, due, offset))
     _lead_escalations(plan, day=day, secretaries=secretaries, webhooks=webhooks)
+    _period_reports(plan, day=day, secretaries=secretaries, webhooks=webhooks)
     if policy.weekly_summary_enabled and day.weekday() >= policy.weekly_summary_weekday:
         plan.summaries = weekly_summaries(day=day, policy=policy)
         monday = week_start(day)
         for user_id in plan.summaries:
             claims.add(Claim(user_id, None, None, ReminderKind.WEEKLY_SUMMARY, monday, 0))
     return plan
+
+
+def period_report_step(day: datetime.date, report_due_on: datetime.date) -> int | None:
+    """The period-report reminder owed on ``day``, as its offset from the period's end: once when the light
+    turns yellow (LONG_TERM_REPORT_WARN_DAYS before), once the day after the period ended without it.
+    Keyed on the period's end, so each period asks twice at most, and a report made moves the key on."""
+    warn_days = settings.LONG_TERM_REPORT_WARN_DAYS
+    if day > report_due_on:
+        return 1
+    if (report_due_on - day).days <= warn_days:
+        return -warn_days
+    return None
+
+
+def _period_reports(
+    plan: ReminderPlan, *, day: datetime.date, secretaries: dict[int, list[int]], webhooks: "_Webhooks | None"
+) -> None:
+    """长期坚持 measures whose current report is missing near or after the period's end (open or closed for
+    their stage): the assignee and the branch's secretaries are asked for the report, never for closure."""
+    warn_until = day + datetime.timedelta(days=settings.LONG_TERM_REPORT_WARN_DAYS)
+    rows = (
+        Rectification.objects.kept_up()
+        .filter(report_due_on__lte=warn_until, finding__is_archived=False, finding__inspection__is_archived=False)
+        .values_list(
+            "pk", "report_due_on", "assignee_id", "assignee__is_active", "responsible_org_id", "responsible_org__path"
+        )
+        .order_by()
+    )
+    for pk, due, assignee, assignee_active, org_id, path in rows.iterator(chunk_size=5000):
+        offset = period_report_step(day, due)
+        if offset is None:
+            continue
+        people = [*secretaries.get(org_id, [])]
+        if assignee_active:
+            people.insert(0, assignee)
+        for user_id in people:
+            plan.claims.add(Claim(user_id, None, pk, ReminderKind.PERIOD_REPORT, due, offset))
+        if webhooks:
+            for hook_id, scope in webhooks.for_path(path):
+                if scope.covers(ReminderKind.PERIOD_REPORT):
+                    plan.claims.add(Claim(None, hook_id, pk, ReminderKind.PERIOD_REPORT, due, offset))
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
@@ -276,14 +328,15 @@ def weekly_summaries(*, day: datetime.date, policy: ReminderPolicy) -> dict[int,
     week_ago = day - datetime.timedelta(days=7)
     long_overdue = day - datetime.timedelta(days=policy.escalate_committee_after_days or 30)
     open_q = ~Q(status=RectificationStatus.CLOSED)
+    has_deadline = ~Q(kind=RectificationKind.LONG_TERM, stage_due_date__isnull=True)
     per_org = (
         Rectification.objects.filter(finding__is_archived=False)
         .values("responsible_org_id")
         .annotate(
             open=Count("pk", filter=open_q),
-            overdue=Count("pk", filter=open_q & Q(due_date__lt=day)),
-            due_soon=Count("pk", filter=open_q & due_soon_q(day)),
-            long_overdue=Count("pk", filter=open_q & Q(due_date__lt=long_overdue)),
+            overdue=Count("pk", filter=overdue_q(day)),
+            due_soon=Count("pk", filter=open_q & due_soon_q(day) & has_deadline),
+            long_overdue=Count("pk", filter=overdue_q(long_overdue)),
             closed_week=Count("pk", filter=Q(status=RectificationStatus.CLOSED, closed_at__date__gt=week_ago)),
         )
         .order_by()

@@ -394,6 +394,11 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Dangjian@2026")
 # 红黄绿灯: yellow from N days before the deadline or once this share of the allotted time is used.
 LIGHT_YELLOW_DAYS = env.int("LIGHT_YELLOW_DAYS", default=7)
 LIGHT_YELLOW_FRACTION = env.float("LIGHT_YELLOW_FRACTION", default=0.8)
+# 立行立改: the deadline when none is given, in days from the inspection's feedback date (or the finding's date).
+IMMEDIATE_DEFAULT_DAYS = env.int("IMMEDIATE_DEFAULT_DAYS", default=30)
+# 长期坚持: the light turns yellow (and the secretary is reminded) this many days before a period's end
+# while its report is missing (docs/decisions/long-term-measures.md).
+LONG_TERM_REPORT_WARN_DAYS = env.int("LONG_TERM_REPORT_WARN_DAYS", default=7)
 
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -27,7 +27,13 @@ def filing_data(world, *, org=None, measures=None, **overrides) -> dict:
     if measures is None:
         measures = [
             {"measure": "按季度制定“三会一课”计划", "assignee": world.mike.pk, "due_date": _day(30)},
-            {"measure": "补齐会议记录并签字确认", "assignee": world.sam.pk, "due_date": _day(60), "kind": "long_term"},
+            {
+                "measure": "补齐会议记录并签字确认",
+                "assignee": world.sam.pk,
+                "due_date": _day(60),
+                "kind": "long_term",
+                "report_cadence": "quarterly",
+            },
         ]
     data = {
         "organization": org.pk,
@@ -70,6 +76,11 @@ def test_staff_files_a_finding_with_two_measures(world, client_for):
     assert measures[0].due_date == TODAY + datetime.timedelta(days=30)
     assert measures[0].original_due_date == measures[0].due_date
     assert measures[0].created_by == world.alice
+    # The 长期坚持 one reports quarterly, its date its stage goal.
+    assert (measures[1].report_cadence, measures[1].stage_due_date) == (
+        "quarterly",
+        TODAY + datetime.timedelta(days=60),
+    )
 
 
 def test_the_success_message_says_what_was_filed(world, client_for):

@@ -6,7 +6,6 @@ import datetime
 import pytest
 
 from partyreview.intake.readings import (
-    Cadence,
     ProgressState,
     read_deadline,
     read_people,
@@ -16,7 +15,7 @@ from partyreview.intake.readings import (
     split_measures,
     unit_stem,
 )
-from partyreview.rectifications.models import RectificationKind
+from partyreview.rectifications.models import RectificationKind, ReportCadence
 
 FEEDBACK = datetime.date(2026, 10, 15)
 D = datetime.date
@@ -70,8 +69,8 @@ def test_the_preview_shows_the_raw_text_beside_its_reading():
         ("长期坚持", RectificationKind.LONG_TERM, None, None),
         ("立行立改，长期坚持", RectificationKind.LONG_TERM, None, None),
         ("2027年底前，并长期坚持", RectificationKind.LONG_TERM, D(2027, 12, 31), None),
-        ("每季度末", RectificationKind.LONG_TERM, None, Cadence.QUARTERLY),
-        ("每月底前报告", RectificationKind.LONG_TERM, None, Cadence.MONTHLY),
+        ("每季度末", RectificationKind.LONG_TERM, None, ReportCadence.QUARTERLY),
+        ("每月底前报告", RectificationKind.LONG_TERM, None, ReportCadence.MONTHLY),
         ("立行立改，2026年11月底前完成", RectificationKind.IMMEDIATE, D(2026, 11, 30), None),
     ],
 )

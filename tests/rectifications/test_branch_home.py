@@ -45,7 +45,8 @@ def test_groups_come_returned_overdue_due_soon_rest_then_waiting_for_review(worl
     assert _groups(html) == ["returned", "overdue", "due_soon", "rest", "submitted"]
     groups = {g.key: [r.pk for r in g.rectifications] for g in reporter_worklist(world.sam)}
     for key in groups:
-        assert groups[key] == [a1_mix[key].pk]
+        # No 长期坚持 measure here: its two groups (report_due, long_term) stay empty.
+        assert groups[key] == ([a1_mix[key].pk] if key in a1_mix else [])
 
 
 def test_returned_measure_shows_the_staff_reason_first(world, client_for, a1_mix):

@@ -9,7 +9,7 @@ from partyreview.common.dates import local_today
 from partyreview.inspections.models import Finding
 from partyreview.organizations.models import Organization
 from partyreview.rectifications import services
-from partyreview.rectifications.models import Light, Rectification, RectificationStatus, light_q
+from partyreview.rectifications.models import Light, Rectification, RectificationStatus, Timeliness, light_q
 from partyreview.rectifications.selectors import (
     FindingStatus,
     finding_status_q,
@@ -74,17 +74,17 @@ def test_overdue_uses_the_beijing_calendar_day(world):
         assert not Rectification.objects.overdue().filter(pk=r.pk).exists()
 
 
-def test_closed_on_time_and_closed_late(world):
+def test_closed_on_time_and_closed_late_by_the_one_definition(world):
     r = world.rectification(world.a1, state="submitted")
     services.rectification_close(actor=world.alice, rectification=r, note="同意")
     r.refresh_from_db()
-    assert r.closed_on_time and not r.closed_late
+    assert r.timeliness == Timeliness.ON_TIME
     late = world.rectification(world.a1, state="submitted")
     Rectification.objects.filter(pk=late.pk).update(due_date=D(2020, 1, 1), original_due_date=D(2020, 1, 1))
     late.refresh_from_db()
     services.rectification_close(actor=world.alice, rectification=late, note="同意")
     late.refresh_from_db()
-    assert late.closed_late and not late.closed_on_time
+    assert late.timeliness == Timeliness.LATE
     assert Rectification.objects.with_light().get(pk=late.pk).light == Light.GREEN
 
 

@@ -3,7 +3,9 @@
 - a finding is closed exactly when all its measures are (in Python and in the SQL annotation);
 - ``original_due_date`` never changes;
 - every state change leaves a history record by the person who made it;
-- a closed measure was closed by someone other than the person who asked for closure.
+- a closed measure was closed by someone other than the person who asked for closure;
+- the light in SQL (``light_q``, ``with_light``) is the light in Python (``current_light``), for the
+  长期坚持 measure too, whose period reports, stage closure and end are among the actions.
 """
 
 import datetime
@@ -16,16 +18,27 @@ from hypothesis.extra.django import TestCase
 from partyreview.common.errors import ActionRefused
 from partyreview.inspections.models import Finding
 from partyreview.rectifications import services
-from partyreview.rectifications.models import Rectification, RectificationStatus
+from partyreview.rectifications.models import Rectification, RectificationKind, RectificationStatus, light_q
 from partyreview.rectifications.selectors import finding_is_closed, finding_status_q, findings_with_progress
 from tests.conftest import build_world
 from tests.factories import pdf_upload
 
-ACTIONS = ["progress", "submit", "close", "return", "reopen", "extend", "decide", "edit_due"]
+ACTIONS = [
+    "progress",
+    "submit",
+    "close",
+    "return",
+    "reopen",
+    "extend",
+    "decide",
+    "edit_due",
+    "report_period",
+    "end_long_term",
+]
 PEOPLE = ["alice", "gina", "sam", "mike", "sara", "leo"]
 
 steps = st.lists(
-    st.tuples(st.sampled_from(ACTIONS), st.sampled_from(PEOPLE), st.integers(0, 2), st.booleans()),
+    st.tuples(st.sampled_from(ACTIONS), st.sampled_from(PEOPLE), st.integers(0, 3), st.booleans()),
     min_size=1,
     max_size=25,
 )
@@ -36,7 +49,16 @@ class LifecycleProperties(TestCase):
         self.w = build_world()
         f1 = self.w.finding(self.w.a1, measures=2)
         f2 = self.w.finding(self.w.a1, measures=1)
-        self.measures = [*f1.rectifications.order_by("number"), *f2.rectifications.all()]
+        kept_up = services.rectification_create(
+            actor=self.w.alice,
+            finding=f2,
+            measure="长期坚持",
+            assignee=self.w.mike,
+            due_date=None,
+            kind=RectificationKind.LONG_TERM,
+            report_cadence="monthly",
+        )
+        self.measures = [*f1.rectifications.order_by("number"), *f2.rectifications.exclude(pk=kept_up.pk), kept_up]
         self.findings = [f1, f2]
         self.originals = {r.pk: r.original_due_date for r in self.measures}
 
@@ -59,6 +81,10 @@ class LifecycleProperties(TestCase):
             pending = r.extension_requests.filter(status="pending").first()
             if pending is not None:
                 services.extension_decide(actor=actor, extension=pending, approve=flag, note="" if flag else "不同意")
+        elif action == "report_period":
+            services.rectification_report_period(actor=actor, rectification=r, note="本期落实")
+        elif action == "end_long_term":
+            services.rectification_end_long_term(actor=actor, rectification=r, reason="已固化")
         elif action == "edit_due":
             services.rectification_update(
                 actor=actor, rectification=r, due_date=r.due_date + datetime.timedelta(days=3)
@@ -99,3 +125,8 @@ class LifecycleProperties(TestCase):
             assert transitions == status_changes[r.pk]
             if r.status == RectificationStatus.CLOSED:
                 assert r.closed_by_id is not None and r.closed_by_id != r.submitted_by_id
+            if r.long_term_ended_at is not None:
+                assert r.status == RectificationStatus.CLOSED
+            light = Rectification.objects.with_light().get(pk=r.pk).light
+            assert Rectification.objects.filter(light_q(light), pk=r.pk).exists()
+            assert r.current_light == light

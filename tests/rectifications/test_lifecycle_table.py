@@ -234,3 +234,68 @@ def test_staff_cannot_file_findings_outside_their_scope(world):
             found_on=local_today(),
             measures=[services.MeasureInput(measure="措施", assignee=world.mona, due_date=local_today())],
         )
+
+
+# ---- 长期坚持: the period report and the end of the keeping-up, on a measure kept up -------------------
+
+# action → (states it starts from, who may do it). A period report moves a pending measure to in_progress
+# and leaves any other state as it is; ending changes no state (the measure stays closed).
+LONG_TERM_TABLE = {
+    "report_period": ({"pending", "in_progress", "submitted", "returned", "closed"}, STAFF_IN | REPORTERS),
+    "end_long_term": ({"closed"}, STAFF_IN),
+}
+LONG_TERM_CASES = [(state, action, persona) for state in STATES for action in LONG_TERM_TABLE for persona in PERSONAS]
+
+
+def _long_term(world, state: str) -> Rectification:
+    r = services.rectification_create(
+        actor=world.alice,
+        finding=world.finding(world.a1),
+        measure="建立制度并长期坚持",
+        assignee=world.mike,
+        due_date=None,
+        kind="long_term",
+        report_cadence="quarterly",
+    )
+    if state == "pending":
+        return Rectification.objects.get(pk=r.pk)
+    services.rectification_record_progress(actor=world.mike, rectification=r, note="已开展", files=[pdf_upload()])
+    if state != "in_progress":
+        services.rectification_submit(actor=world.mike, rectification=r, summary="制度已建立", files=[])
+        if state == "returned":
+            services.rectification_return(actor=world.alice, rectification=r, reason="材料不全")
+        elif state == "closed":
+            services.rectification_close(actor=world.alice, rectification=r, note="阶段性完成")
+    r = Rectification.objects.get(pk=r.pk)
+    assert r.status == state
+    return r
+
+
+def _do_long_term(action: str, actor, r: Rectification):
+    if action == "report_period":
+        return services.rectification_report_period(actor=actor, rectification=r, note="本期落实情况")
+    return services.rectification_end_long_term(actor=actor, rectification=r, reason="已固化为常态")
+
+
+@pytest.mark.parametrize(("state", "action", "persona"), LONG_TERM_CASES)
+def test_every_state_action_and_persona_of_a_long_term_measure_follows_its_table(world, state, action, persona):
+    r = _long_term(world, state)
+    actor = getattr(world, PERSONAS[persona])
+    allowed_states, allowed_personas = LONG_TERM_TABLE[action]
+    before = _snapshot(r)
+
+    if state in allowed_states and persona in allowed_personas:
+        _do_long_term(action, actor, r)
+        r.refresh_from_db()
+        latest = r.history.first()
+        assert latest.history_user_id == actor.pk
+        if action == "report_period":
+            assert r.status == ("in_progress" if state == "pending" else state)
+            assert r.progress_updates.filter(kind="period_report", author=actor).exists()
+        else:
+            assert r.status == "closed" and r.long_term_ended_at is not None
+    else:
+        with pytest.raises(ActionRefused) as refused:
+            _do_long_term(action, actor, r)
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in refused.value.message), "the reason is in Chinese"
+        assert _snapshot(r) == before, "a refused action changes nothing"

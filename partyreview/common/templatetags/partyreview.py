@@ -41,6 +41,19 @@ def status_badge(rectification: object) -> str:
     )
 
 
+@register.simple_tag
+def timeliness_badge(rectification: object) -> str:
+    """按期完成 / 延期后按期完成 / 逾期完成 beside a closed measure (``Rectification.timeliness``)."""
+    timeliness = rectification.timeliness
+    if timeliness is None:
+        return ""
+    return format_html(
+        '<span class="badge text-bg-light border timeliness" data-timeliness="{}">{}</span>',
+        timeliness.value,
+        timeliness.label,
+    )
+
+
 @register.filter
 def days_phrase(days: int) -> str:
     """剩余 N 天 / 今天到期 / 逾期 N 天."""

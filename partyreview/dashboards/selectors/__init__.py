@@ -12,7 +12,10 @@ Definitions (the tests assert each one exactly):
 - 整改完成率 completion rate = closed / all rectifications.
 - 按期完成率 on-time rate = closed on or before ``original_due_date`` (calendar day in Asia/Shanghai)
   / closed. An approved extension moves ``due_date`` but never makes a late closure "on time".
-- 逾期 overdue = not closed and ``due_date`` before today.
+- 逾期 overdue = not closed and ``due_date`` before today (``rectifications.models.overdue_q``: a 长期坚持
+  measure without a stage goal has no deadline).
+- 立行立改完成率 = closed 立行立改 measures / 立行立改 measures; 长期坚持中, 本期报告未报 and 整改成效
+  (实质整改 / 需持续跟进 at 销号) in ``lifecycle``.
 - 平均销号用时 average days to close = mean of ``closed_at - created_at`` over closed rectifications.
 - 红黄绿灯: ``rectifications.models.light_q``, the rule every list uses; a branch takes the worst light
   of its open rectifications.

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Exists,
-    F,
     OuterRef,
     Q,
     QuerySet,
@@ -15,7 +14,8 @@ from partyreview.accounts.models import User
 from partyreview.dashboards.permissions import dashboard_scope_q
 from partyreview.inspections.models import Finding, Inspection
 from partyreview.organizations.models import Organization, OrganizationKind
-from partyreview.rectifications.models import Rectification, RectificationStatus
+from partyreview.rectifications.models import Rectification, RectificationStatus, Timeliness, timeliness_q
+from partyreview.rectifications.models import overdue_q as rectification_overdue_q
 
 CLOSED = RectificationStatus.CLOSED
 
@@ -100,12 +100,13 @@ def open_q() -> Q:
 
 
 def overdue_q(today: datetime.date) -> Q:
-    return open_q() & Q(due_date__lt=today)
+    """逾期, the one definition (a 长期坚持 measure without a stage goal has no deadline to miss)."""
+    return rectification_overdue_q(today)
 
 
 def on_time_q() -> Q:
     # closed_at is a moment; the deadline a calendar day in Asia/Shanghai (__date converts to it).
-    return Q(status=CLOSED, closed_at__date__lte=F("original_due_date"))
+    return timeliness_q(Timeliness.ON_TIME)
 
 
 def recurring_q() -> Q:

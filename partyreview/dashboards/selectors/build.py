@@ -28,6 +28,7 @@ from partyreview.dashboards.selectors.inspections import (
     inspection_time_share,
     recent_escalations,
 )
+from partyreview.dashboards.selectors.lifecycle import LifecycleFigures, lifecycle_figures
 from partyreview.dashboards.selectors.trend import MonthPoint, monthly_trend
 from partyreview.inspections.models import Category, Inspection
 from partyreview.organizations.models import Organization
@@ -77,6 +78,7 @@ class Dashboard:
     inspections: list[Inspection]
     escalations: list[Escalation]
     scope: list[Organization]
+    lifecycle: LifecycleFigures | None = None
     groups: list[GroupRow] | None = None
     group_heat_rows: list[HeatRow] | None = None
     group_heat_max: int = 0
@@ -135,6 +137,7 @@ def dashboard_build(user: User, filters: DashboardFilter, today: datetime.date |
         filters=filters,
         today=today,
         headline=headline_figures(cells, measures),
+        lifecycle=lifecycle_figures(rectifications, today),
         branches=branches,
         overdue_ranking=ranking_by_overdue(branches),
         completion_ranking=ranking_by_completion(branches),

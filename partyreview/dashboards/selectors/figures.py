@@ -88,8 +88,10 @@ def _measure_figures(today: datetime.date) -> dict:
         "on_time": Count("pk", filter=on_time_q()),
         "overdue": Count("pk", filter=overdue_q(today)),
         "submitted": Count("pk", filter=Q(status=RectificationStatus.SUBMITTED)),
-        "red": Count("pk", filter=light_q(Light.RED, today)),
-        "yellow": Count("pk", filter=light_q(Light.YELLOW, today)),
+        # Open measures' lights (green is the rest of the open ones); a 长期坚持 measure closed for its stage
+        # keeps a light for its reports, counted among the lifecycle figures instead.
+        "red": Count("pk", filter=light_q(Light.RED, today) & ~Q(status=CLOSED)),
+        "yellow": Count("pk", filter=light_q(Light.YELLOW, today) & ~Q(status=CLOSED)),
         "close_time": Sum(to_close, filter=Q(status=CLOSED)),
     }
 

@@ -89,6 +89,22 @@ class ProgressForm(VersionedForm):
         self.fields["note"].error_messages["required"] = "请填写进展情况。"
 
 
+class PeriodReportForm(VersionedForm):
+    """定期报告：长期坚持措施本报告期的落实情况，可附佐证材料。"""
+
+    note = forms.CharField(
+        label="本期落实情况",
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "例如：本季度按期召开支部党员大会1次、支委会3次……"}),
+        max_length=5000,
+    )
+    files = EvidenceFilesField(label="佐证材料")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _files_help()
+        self.fields["note"].error_messages["required"] = "请填写本期落实情况。"
+
+
 class SubmitForm(VersionedForm):
     """申请销号：整改情况说明，至少一份佐证材料（此前已上传的也算）。"""
 

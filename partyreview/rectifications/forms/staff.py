@@ -7,6 +7,7 @@ again (scope, lifecycle, version) and write.
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse_lazy
 
 from partyreview.accounts.models import User
@@ -17,7 +18,7 @@ from partyreview.inspections.models import Category
 from partyreview.organizations.models import Organization
 from partyreview.organizations.selectors import assignable_users, leaders_for
 from partyreview.rectifications import services
-from partyreview.rectifications.models import Rectification, RectificationKind
+from partyreview.rectifications.models import Rectification, RectificationEffect, RectificationKind, ReportCadence
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -78,6 +79,9 @@ class MeasureForm(forms.Form):
     past_due_confirmed = forms.BooleanField(label="整改时限已过，仍然保存（保存后立即显示为逾期）", required=False)
     # True once the deadline was found past and not confirmed: the template then shows the box.
     asks_past_due = False
+    report_cadence = forms.ChoiceField(
+        label="报告周期（长期坚持）", choices=[("", "—"), *ReportCadence.choices], required=False
+    )
 
     def __init__(
         self,
@@ -106,8 +110,20 @@ class MeasureForm(forms.Form):
             raise forms.ValidationError("请填写整改措施。")
         return value
 
+    @property
+    def immediate_days(self) -> int:
+        return settings.IMMEDIATE_DEFAULT_DAYS
+
     def clean(self) -> dict:
         data = super().clean()
+        kind = data.get("kind")
+        if kind == RectificationKind.LONG_TERM:
+            # The date, if any, is the stage goal; the service checks the cadence again.
+            if not data.get("report_cadence"):
+                self.add_error("report_cadence", "长期坚持的整改措施须选择报告周期。")
+            return data
+        if kind == RectificationKind.IMMEDIATE and not data.get("due_date"):
+            return data  # the service sets IMMEDIATE_DEFAULT_DAYS from the feedback date
         due = data.get("due_date") or self.default_due
         if due is None:
             self.add_error("due_date", "请填写整改时限（该问题类别没有默认时限）。")
@@ -153,7 +169,10 @@ class RectificationUpdateForm(VersionedForm):
         queryset=User.objects.none(),
         error_messages={"invalid_choice": "所选责任人不属于该党组织，请重新选择。"},
     )
-    due_date = BoundedDateField(label="整改时限", widget=DATE)
+    due_date = BoundedDateField(label="整改时限（长期坚持为阶段性目标）", widget=DATE)
+    report_cadence = forms.ChoiceField(
+        label="报告周期（长期坚持）", choices=[("", "—"), *ReportCadence.choices], required=False
+    )
     reason = forms.CharField(
         label="修改说明",
         required=False,
@@ -170,6 +189,7 @@ class RectificationUpdateForm(VersionedForm):
                 "responsible_leader": rectification.responsible_leader_id,
                 "assignee": rectification.assignee_id,
                 "due_date": rectification.due_date,
+                "report_cadence": rectification.report_cadence,
                 "version": rectification.version,
             },
         )
@@ -213,9 +233,27 @@ class DecisionForm(VersionedForm):
             raise forms.ValidationError(f"请填写{self.text_label}。")
         return value
 
+    def service_kwargs(self) -> dict:
+        """What the decision's service takes beyond the text and the version."""
+        return {}
+
 
 class CloseForm(DecisionForm):
     text_label = "核查意见"
+
+    effect = forms.ChoiceField(
+        label="整改成效",
+        choices=[("", "（暂不评定）"), *RectificationEffect.choices],
+        required=False,
+        help_text="实质整改：问题根本解决；需持续跟进：已完成但效果有待巩固。",
+    )
+
+    def service_kwargs(self) -> dict:
+        return {"effect": self.cleaned_data.get("effect", "")}
+
+
+class EndLongTermForm(DecisionForm):
+    text_label = "结束理由"
 
 
 class ReturnForm(DecisionForm):

@@ -4,6 +4,9 @@ record progress with evidence, ask for 销号 or for more time, and open evidenc
 Every page fetches through the viewer's scope, so another branch's measure or file answers 404.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,7 +24,13 @@ from partyreview.organizations.permissions import grants_of
 from partyreview.rectifications import permissions as perms
 from partyreview.rectifications import services
 from partyreview.rectifications.evidence import ALLOWED_TYPES
-from partyreview.rectifications.forms.branch import ExtensionForm, ProgressForm, SubmitForm, VersionedForm
+from partyreview.rectifications.forms.branch import (
+    ExtensionForm,
+    PeriodReportForm,
+    ProgressForm,
+    SubmitForm,
+    VersionedForm,
+)
 from partyreview.rectifications.models import ExtensionStatus, Rectification, RectificationStatus
 from partyreview.rectifications.selectors import (
     rectifications_for_list,
@@ -85,98 +94,145 @@ def _leave_read_only(request: HttpRequest, rectification: Rectification, action:
     return redirect("rectifications:detail", pk=rectification.pk)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
+@dataclass(frozen=True)
+class BranchAction:
+    """One thing a secretary or assignee does on a measure: who may, its form, the service it calls.
+
+    ``form`` builds the form from (measure, data, files, evidence on file); ``call`` hands the cleaned
+    values to the service; ``not_yet`` may turn a GET away with a message before the form is shown.
+    """
+
+    state: str
+    allowed: Callable[..., bool]
+    form: Callable[..., VersionedForm]
+    call: Callable[..., object]
+    done: str
+    template: str
+    not_yet: Callable[[Rectification], str | None] = lambda r: None
+    needs_evidence: bool = False
+
+
+def _submit_not_yet(r: Rectification) -> str | None:
+    return "请先填报整改进展，再申请销号。" if r.status == RectificationStatus.PENDING else None
+
+
+def _extension_not_yet(r: Rectification) -> str | None:
+    if _state_allows(r, "request_extension") and r.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+        return "已有一份延期申请等待审批，请等待审批结果。"
+    return None
+
+
+def _period_report_not_yet(r: Rectification) -> str | None:
+    if not r.is_long_term:
+        return "只有长期坚持的整改措施需要填报定期报告。"
+    if not r.is_kept_up:
+        return "该长期坚持措施已结束，无需再填报定期报告。"
+    return None
+
+
+BRANCH_ACTIONS: dict[str, BranchAction] = {
+    "progress": BranchAction(
+        state="progress",
+        allowed=perms.can_record_progress,
+        form=lambda r, data, files, evidence: ProgressForm(data, files),
+        call=lambda user, r, c: services.rectification_record_progress(
+            actor=user, rectification=r, note=c["note"], files=c["files"], expected_version=c["version"]
+        ),
+        done="整改进展已保存。",
+        template="rectifications/progress_form.html",
+    ),
+    "submit": BranchAction(
+        state="submit",
+        allowed=perms.can_submit_rectification,
+        form=lambda r, data, files, evidence: SubmitForm(data, files, has_evidence=bool(evidence)),
+        call=lambda user, r, c: services.rectification_submit(
+            actor=user, rectification=r, summary=c["summary"], files=c["files"], expected_version=c["version"]
+        ),
+        done="已申请销号，请等待党务工作人员审核。审核前该措施不能修改。",
+        template="rectifications/submit_form.html",
+        not_yet=_submit_not_yet,
+        needs_evidence=True,
+    ),
+    "request_extension": BranchAction(
+        state="request_extension",
+        allowed=perms.can_request_extension,
+        form=lambda r, data, files, evidence: ExtensionForm(data, current_due_date=r.due_date),
+        call=lambda user, r, c: services.extension_request(
+            actor=user,
+            rectification=r,
+            new_due_date=c["new_due_date"],
+            reason=c["reason"],
+            expected_version=c["version"],
+        ),
+        done="延期申请已提交，请等待党务工作人员审批。审批前整改时限不变。",
+        template="rectifications/extension_form.html",
+        not_yet=_extension_not_yet,
+    ),
+    "report_period": BranchAction(
+        state="report_period",
+        allowed=perms.can_record_progress,
+        form=lambda r, data, files, evidence: PeriodReportForm(data, files),
+        call=lambda user, r, c: services.rectification_report_period(
+            actor=user, rectification=r, note=c["note"], files=c["files"], expected_version=c["version"]
+        ),
+        done="定期报告已保存。",
+        template="rectifications/period_report_form.html",
+        not_yet=_period_report_not_yet,
+    ),
+}
+
+
+def _act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """GET shows the action's form (or says why not now); POST calls its service. A refusal keeps the text."""
+    action = BRANCH_ACTIONS[name]
     r = _rectification(request, pk)
-    if not perms.can_record_progress(request.user, r):
+    if not action.allowed(request.user, r):
         raise PermissionDenied
+    evidence = list(r.evidence.order_by("created_at", "id")) if action.needs_evidence else []
     if request.method == "POST":
-        form = ProgressForm(request.POST, request.FILES)
+        form = action.form(r, request.POST, request.FILES, evidence)
         if form.is_valid():
             try:
-                services.rectification_record_progress(
-                    actor=request.user,
-                    rectification=r,
-                    note=form.cleaned_data["note"],
-                    files=form.cleaned_data["files"],
-                    expected_version=form.cleaned_data["version"],
-                )
+                action.call(request.user, r, form.cleaned_data)
             except ActionRefused as refused:
                 _refuse(form, r, refused)
             else:
-                messages.success(request, "整改进展已保存。")
+                messages.success(request, action.done)
                 return redirect("rectifications:detail", pk=r.pk)
-    elif not _state_allows(r, "progress"):
-        return _leave_read_only(request, r, "progress")
     else:
-        form = ProgressForm(initial={"version": r.version})
-    return render(request, "rectifications/progress_form.html", {"r": r, "form": form})
+        reason = action.not_yet(r)
+        if reason:
+            messages.info(request, reason)
+            return redirect("rectifications:detail", pk=r.pk)
+        if not _state_allows(r, action.state):
+            return _leave_read_only(request, r, action.state)
+        form = action.form(r, None, None, evidence)
+        form.initial["version"] = r.version
+    return render(request, action.template, {"r": r, "form": form, "evidence": evidence})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "progress")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def rectification_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    r = _rectification(request, pk)
-    if not perms.can_submit_rectification(request.user, r):
-        raise PermissionDenied
-    evidence = list(r.evidence.order_by("created_at", "id"))
-    if request.method == "POST":
-        form = SubmitForm(request.POST, request.FILES, has_evidence=bool(evidence))
-        if form.is_valid():
-            try:
-                services.rectification_submit(
-                    actor=request.user,
-                    rectification=r,
-                    summary=form.cleaned_data["summary"],
-                    files=form.cleaned_data["files"],
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ActionRefused as refused:
-                _refuse(form, r, refused)
-            else:
-                messages.success(request, "已申请销号，请等待党务工作人员审核。审核前该措施不能修改。")
-                return redirect("rectifications:detail", pk=r.pk)
-    elif not _state_allows(r, "submit"):
-        if r.status == RectificationStatus.PENDING:
-            messages.info(request, "请先填报整改进展，再申请销号。")
-            return redirect("rectifications:detail", pk=r.pk)
-        return _leave_read_only(request, r, "submit")
-    else:
-        form = SubmitForm(initial={"version": r.version}, has_evidence=bool(evidence))
-    return render(request, "rectifications/submit_form.html", {"r": r, "form": form, "evidence": evidence})
+    return _act(request, pk, "submit")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
-    r = _rectification(request, pk)
-    if not perms.can_request_extension(request.user, r):
-        raise PermissionDenied
-    if request.method == "POST":
-        form = ExtensionForm(request.POST, current_due_date=r.due_date)
-        if form.is_valid():
-            try:
-                services.extension_request(
-                    actor=request.user,
-                    rectification=r,
-                    new_due_date=form.cleaned_data["new_due_date"],
-                    reason=form.cleaned_data["reason"],
-                    expected_version=form.cleaned_data["version"],
-                )
-            except ActionRefused as refused:
-                _refuse(form, r, refused)
-            else:
-                messages.success(request, "延期申请已提交，请等待党务工作人员审批。审批前整改时限不变。")
-                return redirect("rectifications:detail", pk=r.pk)
-    elif not _state_allows(r, "request_extension"):
-        return _leave_read_only(request, r, "request_extension")
-    elif r.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
-        messages.info(request, "已有一份延期申请等待审批，请等待审批结果。")
-        return redirect("rectifications:detail", pk=r.pk)
-    else:
-        form = ExtensionForm(initial={"version": r.version}, current_due_date=r.due_date)
-    return render(request, "rectifications/extension_form.html", {"r": r, "form": form})
+    return _act(request, pk, "request_extension")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def period_report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, "report_period")
 
 
 @require_safe

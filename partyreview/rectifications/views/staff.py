@@ -25,6 +25,7 @@ from partyreview.rectifications.filters import RectificationFilter
 from partyreview.rectifications.forms.staff import (
     CloseForm,
     DecisionForm,
+    EndLongTermForm,
     ExtensionDecisionForm,
     RectificationUpdateForm,
     ReopenForm,
@@ -98,6 +99,7 @@ def rectification_update(request: HttpRequest, pk: int) -> HttpResponse:
                 responsible_leader=data["responsible_leader"],
                 kind=data["kind"],
                 due_date=data["due_date"],
+                report_cadence=data["report_cadence"],
                 reason=data["reason"],
             )
         except ActionRefused as refused:
@@ -128,6 +130,12 @@ DECISIONS: dict[str, tuple[type[DecisionForm], Callable[..., Rectification], str
         "已重新打开：{r}（回头看），已通知支部继续整改。",
         "回头看重新打开",
     ),
+    "end_long_term": (
+        EndLongTermForm,
+        lambda **kw: services.rectification_end_long_term(reason=kw.pop("text"), **kw),
+        "已结束长期坚持：{r}，此后不再需要定期报告。",
+        "结束长期坚持",
+    ),
 }
 
 
@@ -145,6 +153,7 @@ def _decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     rectification=rectification,
                     text=form.cleaned_data["text"],
                     expected_version=form.cleaned_data["version"],
+                    **form.service_kwargs(),
                 )
             except ActionRefused as refused:
                 form.add_error(None, refused.message)
@@ -178,6 +187,11 @@ def rectification_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def rectification_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, "reopen")
+
+
+@login_required
+def rectification_end_long_term(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, "end_long_term")
 
 
 @login_required
