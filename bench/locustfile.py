@@ -2,7 +2,7 @@
 
 Run by bench/load.py (``make bench``): ``locust -f bench/locustfile.py --headless --host
 http://127.0.0.1:PORT``. Every user logs in through the real login form (CSRF token and all) as a persona
-of the scale data (partyreview/rectifications/scale.py, password settings.DEMO_PASSWORD), then repeats
+of the scale data (bench/scale.py, password settings.DEMO_PASSWORD), then repeats
 its journey with a think time between clicks of BENCH_LOAD_THINK seconds ("min,max", default 5–15 s:
 a person reads a register page or a measure before the next click; "1,3" is the stress variant that
 measures capacity rather than experience). Detail pages are reached by following links of the page before,

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from partyreview.accounts.models import Role, User
 from partyreview.inspections.models import Inspection
-from partyreview.office.models import ImportBatch
+from partyreview.office.models import Export, ImportBatch
 from partyreview.organizations.permissions import has_role_over, scope_q
 
 STAFF = {Role.STAFF}
@@ -31,3 +31,11 @@ def import_batches_visible_to(user: User) -> QuerySet[ImportBatch]:
 def can_read_inspection_report(user: User, inspection: Inspection) -> bool:
     """The 整改情况报告 covers the whole inspection: staff and leads of the inspecting organisation."""
     return has_role_over(user, inspection.inspecting_org, REPORT_READERS)
+
+
+def exports_of(user: User) -> QuerySet[Export]:
+    """我的导出: a background export is its owner's alone. Its rows were read within the owner's scope, so
+    no one else (an administrator included) may fetch it; they get 404, as for a missing one."""
+    if not user.is_authenticated or not user.is_active:
+        return Export.objects.none()
+    return Export.objects.filter(owner=user)

@@ -1,12 +1,16 @@
 """Reads behind the register export and the rectification report: fixed query counts whatever the size."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 
 from partyreview.common.dates import local_today
 from partyreview.inspections.models import Finding, Inspection
+from partyreview.office.exporters import RegisterRow
 from partyreview.rectifications.models import (
     ExtensionRequest,
     ExtensionStatus,
@@ -35,6 +39,66 @@ def register_rows(qs: QuerySet[Rectification], today: datetime.date | None = Non
         .with_light(today)
         .annotate(latest_progress=_latest_progress())
     )
+
+
+REGISTER_CHUNK = 2000
+
+
+def register_values(qs: QuerySet[Rectification], today: datetime.date | None = None) -> Iterator[RegisterRow]:
+    """The register export's rows as tuples, streamed ``REGISTER_CHUNK`` at a time: two queries whatever
+    the size (the people's names, then the rows). Model instances with five related objects each cost
+    more than writing the row (docs/performance.md), so the columns are read as values."""
+    people = get_user_model()._default_manager.filter(
+        Q(pk__in=qs.values("assignee_id")) | Q(pk__in=qs.values("responsible_leader_id"))
+    )
+    names = {person.pk: person.display_name for person in people}
+    labels = dict(RectificationStatus.choices)
+    rows = (
+        qs.with_light(today)
+        .annotate(latest_progress=_latest_progress(), closed_on=TruncDate("closed_at"))
+        .values_list(
+            "finding__inspection__title",
+            "finding__organization__name",
+            "finding__category__name",
+            "finding__description",
+            "measure",
+            "responsible_leader_id",
+            "assignee_id",
+            "due_date",
+            "latest_progress",
+            "status",
+            "closed_on",
+            "light",
+        )
+    )
+    for (
+        inspection,
+        org,
+        category,
+        description,
+        measure,
+        leader,
+        assignee,
+        due,
+        progress,
+        status,
+        closed,
+        light,
+    ) in rows.iterator(chunk_size=REGISTER_CHUNK):
+        yield RegisterRow(
+            inspection,
+            org,
+            category,
+            description,
+            measure,
+            names.get(leader, ""),
+            names.get(assignee, ""),
+            due,
+            progress,
+            labels.get(status, status),
+            closed,
+            light,
+        )
 
 
 # ---- the rectification report -----------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import io
 import tempfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,22 +18,22 @@ from partyreview.inspections.permissions import inspections_visible_to
 from partyreview.office import importers, services
 from partyreview.office.exporters import write_register
 from partyreview.office.forms import ImportUploadForm
+from partyreview.office.models import ExportStatus
 from partyreview.office.permissions import (
     STAFF,
     can_read_inspection_report,
+    exports_of,
     import_batches_visible_to,
     inspections_importable_by,
 )
 from partyreview.office.reports import build_inspection_report
-from partyreview.office.selectors import inspection_report_data, register_rows
+from partyreview.office.selectors import inspection_report_data, register_values
 from partyreview.organizations.permissions import is_admin, organizations_visible_to, roles_of
 from partyreview.rectifications.filters import RectificationFilter
 from partyreview.rectifications.permissions import rectifications_visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# Rows fetched per round trip while streaming the register; memory holds one chunk at a time.
-EXPORT_CHUNK = 2000
 PREVIEW_ROWS_SHOWN = 300
 
 
@@ -119,10 +120,18 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def register_export(request: HttpRequest) -> FileResponse:
-    """The 整改台账 as .xlsx, filtered exactly like the register list (same query string)."""
+def register_export(request: HttpRequest) -> HttpResponse:
+    """The 整改台账 as .xlsx, filtered exactly like the register list (same query string).
+
+    Up to ``OFFICE_EXPORT_ASYNC_ROWS`` rows the file is written in this request (a few seconds); a larger
+    one goes to the worker, and the user is taken to its page in 我的导出."""
     filterset = RectificationFilter(request.GET, queryset=rectifications_visible_to(request.user), request=request)
-    rows = register_rows(filterset.qs).iterator(chunk_size=EXPORT_CHUNK)
+    total = filterset.qs.count()
+    if services.register_export_in_background(total):
+        export = services.register_export_request(actor=request.user, query=request.GET.urlencode(), rows_total=total)
+        messages.info(request, f"共 {total:,} 行，正在后台生成，完成后会通知您，也可在“我的导出”中查看。")
+        return redirect("office:export_detail", pk=export.pk)
+    rows = register_values(filterset.qs)
     # An anonymous temporary file: written row by row, streamed back, and gone when the response closes
     # it (FileResponse owns it from here, so no context manager).
     target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
@@ -133,6 +142,35 @@ def register_export(request: HttpRequest) -> FileResponse:
         raise
     target.seek(0)
     return FileResponse(target, as_attachment=True, filename=f"整改台账-{local_today():%Y%m%d}.xlsx", content_type=XLSX)
+
+
+@login_required
+def export_list(request: HttpRequest) -> HttpResponse:
+    """我的导出: the user's own background exports, newest first."""
+    exports = list(exports_of(request.user)[:50])
+    context = {
+        "exports": exports,
+        "any_pending": any(export.is_pending for export in exports),
+        "threshold": f"{settings.OFFICE_EXPORT_ASYNC_ROWS:,}",
+        "keep_hours": settings.OFFICE_EXPORT_KEEP_HOURS,
+    }
+    return render(request, "office/export_list.html", context)
+
+
+@login_required
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One export: its progress while the worker writes it (the page reloads itself), then its download."""
+    export = get_object_or_404(exports_of(request.user), pk=pk)
+    return render(request, "office/export_detail.html", {"export": export})
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The file of a finished export, for its owner only; anyone else, and an expired file, get 404."""
+    export = get_object_or_404(exports_of(request.user).filter(status=ExportStatus.DONE), pk=pk)
+    if not export.file:
+        raise Http404
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename, content_type=XLSX)
 
 
 @login_required

@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -58,6 +59,10 @@ TABLE: dict[str, Row] = {
     "inspections:workbench": Row((L, O, A, A, A, O)),
     "login": Row((O, A, A, A, A, A)),
     "logout": Row((P, P, P, P, P, P)),
+    # 我的导出: an export is its owner's (staff) alone; everyone else, the administrator included, gets 404.
+    "office:export_detail": Row((L, O, N, N, N, N), "export", scoped=False),
+    "office:export_download": Row((L, O, N, N, N, N), "export", scoped=False),
+    "office:export_list": Row((L, O, O, O, O, O)),
     "office:import": Row((L, O, N, N, N, O)),
     "office:import_confirm": Row((L, P, P, P, P, P), "import_batch", scoped=False),
     "office:import_preview": Row((L, O, N, N, N, O), "import_batch", scoped=False),
@@ -150,7 +155,7 @@ class Objects:
 
 def _pair_objects() -> Objects:
     from partyreview.inspections.services import inspection_create
-    from partyreview.office.models import ImportBatch
+    from partyreview.office.models import Export, ExportStatus, ImportBatch
     from partyreview.orglife import services as orglife
     from partyreview.orglife.models import Breach, MeetingRecord, PartyMember
     from partyreview.rectifications import services
@@ -217,11 +222,15 @@ def _pair_objects() -> Objects:
     batch = ImportBatch.objects.create(
         inspection=found["a"]["inspection"], uploaded_by=staff, original_name="问题清单.xlsx", size=1, sha256="0" * 64
     )
+    export = Export.objects.create(owner=staff, filename="整改台账.xlsx", rows_total=1, rows_done=1)
+    export.file.save("整改台账.xlsx", ContentFile(b"PK"), save=False)
+    Export.objects.filter(pk=export.pk).update(status=ExportStatus.DONE, file=export.file.name)
     call_command("send_reminders")
     run = SweepRun.objects.order_by("-pk").first()
     found["a"]["import_batch"] = found["b"]["import_batch"] = batch
     found["a"]["sweep_run"] = found["b"]["sweep_run"] = run
     found["a"]["person"] = found["b"]["person"] = staff
+    found["a"]["export"] = found["b"]["export"] = export
     missing = [f"{side}:{kind}" for side, bag in found.items() for kind, obj in bag.items() if obj is None]
     assert missing == [], f"the demo data lacks {missing}"
     return Objects(a=found["a"], b=found["b"])
