@@ -130,6 +130,15 @@ def render(results: dict) -> str:
             f"Target no errors and p95 < 300 ms: {_verdict(ok)}.",
             "",
         ]
+        writes, during = journeys.get("writes", {}), journeys.get("dashboards_during_writes", {})
+        if writes.get("done"):
+            lines += [
+                f"Writes: {writes['done']:,} ({writes.get('per_minute', 0):g} a minute: progress with evidence, 销号), "
+                f"p95 {_ms(writes.get('p95_ms'))}. Dashboards once writes had begun ({during.get('requests', 0)} "
+                f"requests): p50 {_ms(during.get('p50_ms'))}, **p95 {_ms(during.get('p95_ms'))}**, "
+                f"p99 {_ms(during.get('p99_ms'))}. Target p95 < 300 ms: {_verdict(during.get('p95_ms', 1e9) < 300)}.",
+                "",
+            ]
         cpu = load.get("cpu_seconds")
         if cpu:
             lines += [
