@@ -74,7 +74,13 @@ def judge(m: dict, by_key: dict[str, dict]) -> tuple[str, str, str]:
         return f"{m.get('items', '?')} items", "sends nothing", _verdict(m.get("items") == 0)
     if key == "import":
         steps = ", ".join(f"{s} {_ms(m.get(f'{s}_ms'))}" for s in ("upload", "preview", "confirm"))
-        return f"{m.get('findings_created', 0):,} findings created; {steps}", "", ""
+        extra = f"{m.get('findings_created', 0):,} findings created; {steps}"
+        bulk = m.get("bulk_insert_ms")
+        if not bulk:
+            return extra, "", ""
+        ratio = m["confirm_ms"] / bulk
+        extra += f"; the same rows bulk-inserted {_ms(bulk)}, confirm **{ratio:.1f}×** that"
+        return extra, "confirm ≤ 20 s and ≤ 3× a bulk insert", _verdict(m["confirm_ms"] <= 20_000 and ratio <= 3)
     for small, large in QUERY_PAIRS:
         if key in (small, large) and small in by_key and large in by_key:
             same = by_key[small]["queries"] == by_key[large]["queries"]

@@ -15,6 +15,7 @@
 #   BENCH_LOAD_USERS      concurrent locust users (default 50)
 #   BENCH_LOAD_DURATION   length of the load test, locust syntax (default 4m)
 #   BENCH_LOAD_SPAWN_RATE users starting per second in the load test (default 1)
+#   BENCH_LOAD_WRITES_PER_MINUTE  progress notes and 销号 a minute during the load test (default 6; 0: reads only)
 #   BENCH_LOAD_THINK      seconds between a user's clicks, "min,max" (default 5,15; "1,3" for capacity)
 #   BENCH_SKIP            comma-separated parts to skip: pages,exports,writes,load
 #   BENCH_STOP=1          stop PostgreSQL and Redis at the end (their data is then deleted)
