@@ -303,7 +303,7 @@ def register_export_request(*, actor: User, query: str, rows_total: int) -> Expo
     if not actor.is_active:
         raise ActionRefused("账号已停用，不能导出。")
     export = Export.objects.create(
-        owner=actor, query=query[:4000], filename=f"整改台账-{local_today():%Y%m%d}.xlsx", rows_total=rows_total
+        owner=actor, query=query, filename=f"整改台账-{local_today():%Y%m%d}.xlsx", rows_total=rows_total
     )
     transaction.on_commit(lambda: _queue_export(export.pk, register_export_run))
     return export

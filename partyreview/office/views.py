@@ -128,7 +128,13 @@ def register_export(request: HttpRequest) -> HttpResponse:
     filterset = RectificationFilter(request.GET, queryset=rectifications_visible_to(request.user), request=request)
     total = filterset.qs.count()
     if services.register_export_in_background(total):
-        export = services.register_export_request(actor=request.user, query=request.GET.urlencode(), rows_total=total)
+        try:
+            export = services.register_export_request(
+                actor=request.user, query=request.GET.urlencode(), rows_total=total
+            )
+        except ActionRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("office:export_list")
         messages.info(request, f"共 {total:,} 行，正在后台生成，完成后会通知您，也可在“我的导出”中查看。")
         return redirect("office:export_detail", pk=export.pk)
     rows = register_values(filterset.qs)
