@@ -1,8 +1,11 @@
 """Benchmarks that run in a process of their own: ``python -m bench.jobs <job> [args]``, one JSON line out.
 
-- ``export QUERY``: the register export (office:register_export) with that query string, streamed to
-  nowhere; reports time, rows, bytes and the process's peak memory (VmHWM from /proc/self/status).
-  A process of its own so the peak belongs to this export alone.
+- ``export QUERY``: the register export (office:register_export) with that query string, written in the
+  request whatever its size (the worker runs the same writer), streamed to nowhere; reports time, rows,
+  bytes and the process's peak memory (VmHWM from /proc/self/status). A process of its own so the peak
+  belongs to this export alone. Then, in the same process, the yardsticks of #22's table: the same rows
+  and columns fetched alone, and written by XlsxWriter's constant-memory mode and openpyxl's write-only
+  mode alone (no formats, no heights).
 - ``import COUNT``: a COUNT-finding .xlsx through the three import pages (upload, preview, confirm) as a
   committee staff member; the confirmed import runs eagerly in-process, as a worker would run it.
   Writes, so bench/run.py points it at a throw-away clone of the database.
@@ -51,8 +54,58 @@ def _drain(response: object) -> int:
     return len(response.content)
 
 
+def export_yardsticks(query: str, username: str) -> dict:
+    """The same rows fetched alone, and written by each plain writer alone, in milliseconds."""
+    import tempfile
+
+    import xlsxwriter
+    from django.http import QueryDict
+    from openpyxl import Workbook
+
+    from partyreview.accounts.models import User
+    from partyreview.office.selectors import register_values
+    from partyreview.rectifications.filters import RectificationFilter
+    from partyreview.rectifications.permissions import rectifications_visible_to
+
+    user = User.objects.get(username=username)
+
+    def rows() -> object:
+        return register_values(RectificationFilter(QueryDict(query), queryset=rectifications_visible_to(user)).qs)
+
+    def fetch() -> None:
+        for _row in rows():
+            pass
+
+    def plain_xlsxwriter() -> None:
+        with tempfile.TemporaryFile() as target:
+            book = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_formulas": False})
+            sheet = book.add_worksheet()
+            for number, row in enumerate(rows(), start=1):
+                sheet.write_row(number, 0, (number, *row))
+            book.close()
+
+    def plain_openpyxl() -> None:
+        with tempfile.TemporaryFile() as target:
+            book = Workbook(write_only=True)
+            sheet = book.create_sheet()
+            for number, row in enumerate(rows(), start=1):
+                sheet.append((number, *row))
+            book.save(target)
+
+    timings = {}
+    for name, fn in (("fetch", fetch), ("xlsxwriter", plain_xlsxwriter), ("openpyxl", plain_openpyxl)):
+        started = time.perf_counter()
+        fn()
+        timings[f"{name}_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return timings
+
+
 def export(query: str, username: str = "sc-staff1") -> dict:
+    from django.conf import settings
     from django.urls import reverse
+
+    # Measured in the request at every size: the worker writes the larger ones with the same code.
+    settings.OFFICE_EXPORT_ASYNC_ROWS = 10**9
 
     from partyreview.rectifications.filters import RectificationFilter
     from partyreview.rectifications.permissions import rectifications_visible_to
@@ -73,7 +126,10 @@ def export(query: str, username: str = "sc-staff1") -> dict:
     size = _drain(response)
     elapsed = time.perf_counter() - started
     after = _proc_status()
+    yardsticks = export_yardsticks(query, username)
     return {
+        **yardsticks,
+        "ratio": round(elapsed * 1000 / yardsticks["xlsxwriter_ms"], 2) if yardsticks["xlsxwriter_ms"] else None,
         "status": response.status_code,
         "rows": rows,
         "bytes": size,
@@ -174,14 +230,60 @@ def import_findings(count: int) -> dict:
     steps["confirm_ms"] = round((time.perf_counter() - started) * 1000, 1)
     batch.refresh_from_db()
     created = Finding.objects.filter(inspection=inspection).count()
+    steps["bulk_insert_ms"] = _bulk_insert_yardstick(inspection)
     return {
         "status": max(preview.status_code, confirm.status_code if confirm.status_code != 302 else 200),
         "bytes": len(data),
         "findings_created": created,
         "batch_status": batch.status,
-        "ms": round(sum(steps.values()), 1),
+        "ms": round(steps["upload_ms"] + steps["preview_ms"] + steps["confirm_ms"], 1),
         **steps,
     }
+
+
+def _bulk_insert_yardstick(inspection: object) -> float:
+    """The import's yardstick: the findings and measures it created, inserted again with two plain
+    ``bulk_create``s (into a copy of the inspection), in a transaction rolled back. Milliseconds."""
+    import copy
+
+    from django.db import models, transaction
+
+    from partyreview.inspections.models import Finding
+    from partyreview.rectifications.models import Rectification
+
+    findings = list(Finding.objects.filter(inspection=inspection).order_by("pk"))
+    measures = list(Rectification.objects.filter(finding__inspection=inspection).order_by("pk"))
+
+    def fresh(obj: models.Model) -> models.Model:
+        clone = copy.copy(obj)
+        clone.pk = None
+        for field in obj._meta.concrete_fields:
+            if isinstance(field, models.UUIDField) and field.has_default():
+                setattr(clone, field.attname, field.get_default())
+        return clone
+
+    class Rollback(Exception):
+        pass
+
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            twin = fresh(inspection)
+            twin.save()
+            new_findings = [fresh(f) for f in findings]
+            for f in new_findings:
+                f.inspection_id = twin.pk
+            Finding.objects.bulk_create(new_findings, batch_size=1000)
+            by_old = {old.pk: new.pk for old, new in zip(findings, new_findings, strict=True)}
+            new_measures = [fresh(r) for r in measures]
+            for r in new_measures:
+                r.finding_id = by_old[r.finding_id]
+            Rectification.objects.bulk_create(new_measures, batch_size=1000)
+            elapsed = time.perf_counter() - started
+            raise Rollback
+    except Rollback:
+        pass
+    return round(elapsed * 1000, 1)
 
 
 def main(argv: list[str]) -> None:

@@ -1,6 +1,6 @@
 """``python -m bench.run``: server time, query counts and memory of partyreview at committee scale.
 
-Runs against the database of DATABASE_URL, seeded by ``manage.py seed_scale`` (``make bench`` does all
+Runs against the database of DATABASE_URL, seeded by ``python -m bench.seed_scale`` (``make bench`` does all
 of it; see docs/performance.md). Pages are requested in-process through Django's test Client, so the time
 is the server's alone (middleware, views, queries, templates), without a network or a browser:
 
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "var" / "bench" / "results.json"
 SCRATCH_DB = "partyreview_bench_scratch"
 
-# Who asks for each page: personas of the scale data (partyreview/rectifications/scale.py).
+# Who asks for each page: personas of the scale data (bench/scale.py).
 COMMITTEE_STAFF = "sc-staff1"
 COMMITTEE_LEADER = "sc-leader1"
 GENERAL_LEADER = "sc-g001-leader"
@@ -389,8 +389,8 @@ def machine(database_url: str) -> dict:
 
 
 def data_shape() -> dict:
+    from bench.scale import scale_summary, seeded_marker
     from partyreview.organizations.models import Organization, OrganizationKind
-    from partyreview.rectifications.scale import scale_summary, seeded_marker
 
     summary = scale_summary()
     return {

@@ -3,7 +3,7 @@
 #   1. install the virtualenv, start PostgreSQL and Redis (scripts/test-services.sh) on ports of their
 #      own, so a `make test` running beside it neither reuses nor stops them;
 #   2. create the database partyreview_bench_b<branches>_f<findings>_s<seed>, migrate, and seed it
-#      with seed_scale (skipped when it already holds that: the servers and their data are left
+#      with bench/seed_scale.py (skipped when it already holds that: the servers and their data are left
 #      running for the next run);
 #   3. bench/run.py: pages in-process, exports, the reminder sweep and the import;
 #   4. bench/load.py: gunicorn + locust on 127.0.0.1;
@@ -15,6 +15,7 @@
 #   BENCH_LOAD_USERS      concurrent locust users (default 50)
 #   BENCH_LOAD_DURATION   length of the load test, locust syntax (default 4m)
 #   BENCH_LOAD_SPAWN_RATE users starting per second in the load test (default 1)
+#   BENCH_LOAD_WRITES_PER_MINUTE  progress notes and 销号 a minute during the load test (default 6; 0: reads only)
 #   BENCH_LOAD_THINK      seconds between a user's clicks, "min,max" (default 5,15; "1,3" for capacity)
 #   BENCH_SKIP            comma-separated parts to skip: pages,exports,writes,load
 #   BENCH_STOP=1          stop PostgreSQL and Redis at the end (their data is then deleted)
@@ -60,7 +61,7 @@ started=$SECONDS
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py collectstatic --noinput -v0
 echo "== seed_scale --branches $BRANCHES --findings $FINDINGS --seed $SEED =="
-"$PY" manage.py seed_scale --branches "$BRANCHES" --findings "$FINDINGS" --seed "$SEED"
+"$PY" -m bench.seed_scale --branches "$BRANCHES" --findings "$FINDINGS" --seed "$SEED"
 
 echo
 echo "== pages, exports, reminder sweep, import =="

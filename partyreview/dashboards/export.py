@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from partyreview.common import xlsx
 from partyreview.dashboards.selectors import Dashboard
 
 LIGHT_NAMES = {1: "绿灯", 2: "黄灯", 3: "红灯"}
@@ -20,13 +21,14 @@ PERCENT = "0.0%"
 
 def _sheet(book: Workbook, title: str, headers: list[str], rows: list[list], widths: list[int]) -> Worksheet:
     sheet = book.create_sheet(title)
-    sheet.append(headers)
+    # Names come from users (inspections, organisations, categories): through the safe cell writer.
+    sheet.append(xlsx.row(sheet, headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx.row(sheet, row))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"

@@ -25,7 +25,7 @@ from partyreview.dashboards.selectors import Dashboard
 from partyreview.organizations.models import Organization
 from partyreview.rectifications import permissions as rect_perms
 from partyreview.rectifications import services
-from partyreview.rectifications.selectors import rectifications_for_list
+from partyreview.rectifications.selectors import rectifications_for_list, with_people
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -118,9 +118,11 @@ def escalation_create_for_organization(request: HttpRequest, pk: int) -> HttpRes
         else:
             messages.success(request, f"已督办“{organization}”的 {len(done)} 项逾期整改措施。")
             return redirect(back or "dashboards:index")
-    overdue = rectifications_for_list(
-        rect_perms.rectifications_visible_to(request.user).overdue().filter(responsible_org=organization)
-    ).order_by("due_date", "id")
+    overdue = with_people(
+        rectifications_for_list(
+            rect_perms.rectifications_visible_to(request.user).overdue().filter(responsible_org=organization)
+        ).order_by("due_date", "id")
+    )
     return render(
         request,
         "dashboards/escalation_form.html",

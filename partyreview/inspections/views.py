@@ -56,6 +56,7 @@ from partyreview.rectifications.selectors import (
     measure_suggestions,
     rectifications_awaiting_review,
     rectifications_for_list,
+    with_people,
 )
 
 PAGE_SIZE = 50
@@ -90,12 +91,12 @@ def workbench(request: HttpRequest) -> HttpResponse:
     reports = inspections_report_due_soon(inspections, today=today)
     context = {
         "today": today,
-        "review": review[:WORKBENCH_ROWS],
+        "review": with_people(review[:WORKBENCH_ROWS]),
         # The counts from the shared cache until a record changes (counts.py).
         "review_count": counts.count(review),
         "extensions": extensions[:WORKBENCH_ROWS],
         "extension_count": counts.count(extensions),
-        "overdue": overdue[:WORKBENCH_ROWS],
+        "overdue": with_people(overdue[:WORKBENCH_ROWS]),
         "overdue_count": counts.count(overdue),
         "due_soon_count": counts.count(due_soon),
         "reports": reports[:WORKBENCH_ROWS],
@@ -317,7 +318,9 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     finding = get_object_or_404(
         findings_with_progress(findings_for_list(findings_visible_to(user))).select_related("created_by"), pk=pk
     )
-    rectifications = rectifications_for_list(rectifications_visible_to(user).filter(finding=finding)).order_by("number")
+    rectifications = with_people(
+        rectifications_for_list(rectifications_visible_to(user).filter(finding=finding)).order_by("number")
+    )
     context = {
         "finding": finding,
         "rectifications": rectifications,

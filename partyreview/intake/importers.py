@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from partyreview.common import xlsx
 from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused
 from partyreview.inspections.models import Category, Severity
@@ -80,7 +81,7 @@ def build_template(*, categories: Sequence[Category], organizations: Sequence[Or
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
-    ws.append(list(HEADERS))
+    ws.append(xlsx.row(ws, HEADERS))
     for index, column in enumerate(COLUMNS, start=1):
         cell = ws.cell(row=1, column=index)
         cell.font = Font(bold=True, color="C00000" if column.required else "000000")
@@ -104,7 +105,7 @@ def build_template(*, categories: Sequence[Category], organizations: Sequence[Or
         "责任人": "张三",
         "整改时限": today + datetime.timedelta(days=30),
     }
-    ws.append([example[h] for h in HEADERS])
+    ws.append(xlsx.row(ws, [example[h] for h in HEADERS]))
     for index, header in enumerate(HEADERS, start=1):
         cell = ws.cell(row=2, column=index)
         cell.font = EXAMPLE_FONT
@@ -117,18 +118,18 @@ def build_template(*, categories: Sequence[Category], organizations: Sequence[Or
     help_sheet.column_dimensions["B"].width = 8
     help_sheet.column_dimensions["C"].width = 80
     for line in HELP_LINES:
-        help_sheet.append([line])
+        help_sheet.append(xlsx.row(help_sheet, [line]))
     help_sheet.append([])
-    help_sheet.append(["列名", "必填", "填写要求"])
+    help_sheet.append(xlsx.row(help_sheet, ["列名", "必填", "填写要求"]))
     for column in COLUMNS:
-        help_sheet.append([column.header, "是" if column.required else "否", column.help])
+        help_sheet.append(xlsx.row(help_sheet, [column.header, "是" if column.required else "否", column.help]))
     for row in help_sheet.iter_rows():
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
     lists = wb.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
-    lists.append(["问题类别", "严重程度", "整改类型", "党组织", "党组织编码"])
+    lists.append(xlsx.row(lists, ["问题类别", "严重程度", "整改类型", "党组织", "党组织编码"]))
     columns = [
         [c.name for c in categories],
         list(SEVERITY_BY_LABEL),
@@ -137,7 +138,7 @@ def build_template(*, categories: Sequence[Category], organizations: Sequence[Or
         [o.code for o in organizations],
     ]
     for row in range(max(len(c) for c in columns)):
-        lists.append([c[row] if row < len(c) else None for c in columns])
+        lists.append(xlsx.row(lists, [c[row] if row < len(c) else None for c in columns]))
 
     last = settings.OFFICE_IMPORT_MAX_ROWS + 1
     letter = {h: get_column_letter(i) for i, h in enumerate(HEADERS, start=1)}

@@ -23,6 +23,10 @@ urlpatterns = [
     path("register.xlsx", views.register_export, name="register_export"),
     # The same register laid out for paper: titled, dated, bordered, landscape.
     path("register/print/", views.register_print, name="register_print"),
+    # 我的导出: registers too large for a web request, written by the worker; each visible to its owner only.
+    path("exports/", views.export_list, name="export_list"),
+    path("exports/<int:pk>/", views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     # 整改情况报告 of one inspection.
     path("inspections/<int:pk>/report.docx", views.inspection_report, name="inspection_report"),
 ]

@@ -5,40 +5,27 @@ The import pages moved to ``intake``; the old addresses redirect there (``office
 import io
 import tempfile
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from partyreview.common.dates import local_today
+from partyreview.common.errors import ActionRefused
 from partyreview.inspections.permissions import can_read_inspection_report, inspections_visible_to
+from partyreview.office import services
 from partyreview.office.exporters import write_register
+from partyreview.office.models import ExportStatus
+from partyreview.office.permissions import exports_of
 from partyreview.office.reports import build_inspection_report
-from partyreview.office.selectors import inspection_report_data, register_rows, register_scope
+from partyreview.office.selectors import inspection_report_data, register_rows, register_scope, register_values
 from partyreview.rectifications.filters import RectificationFilter
 from partyreview.rectifications.permissions import rectifications_visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# Rows fetched per round trip while streaming the register; memory holds one chunk at a time.
-EXPORT_CHUNK = 2000
-
-
-@login_required
-def register_export(request: HttpRequest) -> FileResponse:
-    """The 整改台账 as .xlsx, filtered exactly like the register list (same query string)."""
-    filterset = RectificationFilter(request.GET, queryset=rectifications_visible_to(request.user), request=request)
-    rows = register_rows(filterset.qs).iterator(chunk_size=EXPORT_CHUNK)
-    # An anonymous temporary file: written row by row, streamed back, and gone when the response closes
-    # it (FileResponse owns it from here, so no context manager).
-    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    try:
-        write_register(rows, target)
-    except BaseException:
-        target.close()
-        raise
-    target.seek(0)
-    return FileResponse(target, as_attachment=True, filename=f"整改台账-{local_today():%Y%m%d}.xlsx", content_type=XLSX)
 
 
 # Paper is no place for the whole committee's register: past this many rows the page says so and points to
@@ -64,6 +51,66 @@ def register_print(request: HttpRequest) -> HttpResponse:
         "querystring": request.GET.urlencode(),
     }
     return render(request, "office/register_print.html", context)
+
+
+@login_required
+def register_export(request: HttpRequest) -> HttpResponse:
+    """The 整改台账 as .xlsx, filtered exactly like the register list (same query string).
+
+    Up to ``OFFICE_EXPORT_ASYNC_ROWS`` rows the file is written in this request (a few seconds); a larger
+    one goes to the worker, and the user is taken to its page in 我的导出."""
+    filterset = RectificationFilter(request.GET, queryset=rectifications_visible_to(request.user), request=request)
+    total = filterset.qs.count()
+    if services.register_export_in_background(total):
+        try:
+            export = services.register_export_request(
+                actor=request.user, query=request.GET.urlencode(), rows_total=total
+            )
+        except ActionRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("office:export_list")
+        messages.info(request, f"共 {total:,} 行，正在后台生成，完成后会通知您，也可在“我的导出”中查看。")
+        return redirect("office:export_detail", pk=export.pk)
+    rows = register_values(filterset.qs)
+    # An anonymous temporary file: written row by row, streamed back, and gone when the response closes
+    # it (FileResponse owns it from here, so no context manager).
+    target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    try:
+        write_register(rows, target)
+    except BaseException:
+        target.close()
+        raise
+    target.seek(0)
+    return FileResponse(target, as_attachment=True, filename=f"整改台账-{local_today():%Y%m%d}.xlsx", content_type=XLSX)
+
+
+@login_required
+def export_list(request: HttpRequest) -> HttpResponse:
+    """我的导出: the user's own background exports, newest first."""
+    exports = list(exports_of(request.user)[:50])
+    context = {
+        "exports": exports,
+        "any_pending": any(export.is_pending for export in exports),
+        "threshold": f"{settings.OFFICE_EXPORT_ASYNC_ROWS:,}",
+        "keep_hours": settings.OFFICE_EXPORT_KEEP_HOURS,
+    }
+    return render(request, "office/export_list.html", context)
+
+
+@login_required
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One export: its progress while the worker writes it (the page reloads itself), then its download."""
+    export = get_object_or_404(exports_of(request.user), pk=pk)
+    return render(request, "office/export_detail.html", {"export": export})
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The file of a finished export, for its owner only; anyone else, and an expired file, get 404."""
+    export = get_object_or_404(exports_of(request.user).filter(status=ExportStatus.DONE), pk=pk)
+    if not export.file:
+        raise Http404
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename, content_type=XLSX)
 
 
 @login_required

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from partyreview.common import xlsx
 from partyreview.common.errors import ActionRefused
 from partyreview.common.spreadsheets import cell_date, cell_text, read_spreadsheet, too_many_rows
 
@@ -62,8 +63,8 @@ def template_workbook(kind: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "党员名册" if kind == "members" else "党费台账"
-    ws.append(list(columns))
-    ws.append(list(example))
+    ws.append(xlsx.row(ws, columns))
+    ws.append(xlsx.row(ws, example))
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F2DCDB")
@@ -71,9 +72,9 @@ def template_workbook(kind: str) -> bytes:
         ws.column_dimensions[chr(64 + index)].width = 16
     ws.freeze_panes = "A2"
     help_sheet = wb.create_sheet("填写说明")
-    help_sheet.append(["说明（第2行为示例，导入前请删除）"])
+    help_sheet.append(xlsx.row(help_sheet, ["说明（第2行为示例，导入前请删除）"]))
     for line in HELP[kind]:
-        help_sheet.append([line])
+        help_sheet.append(xlsx.row(help_sheet, [line]))
     help_sheet.column_dimensions["A"].width = 90
     out = io.BytesIO()
     wb.save(out)

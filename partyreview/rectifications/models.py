@@ -5,13 +5,13 @@ State changes go through services.py only; these classes hold data, invariants a
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.db.models.query import ModelIterable
 from simple_history.models import HistoricalRecords
 
 from partyreview.common.dates import local_today
@@ -91,25 +91,6 @@ PEOPLE = ("responsible_leader", "assignee", "submitted_by", "closed_by")
 
 
 class RectificationQuerySet(models.QuerySet):
-    _with_people = False
-
-    def with_people(self) -> "RectificationQuerySet":
-        """Load the measures' people (``PEOPLE``) in one more query, once the rows are read."""
-        clone = self._chain()
-        clone._with_people = True
-        return clone
-
-    def _clone(self) -> "RectificationQuerySet":
-        clone = super()._clone()
-        clone._with_people = self._with_people
-        return clone
-
-    def _fetch_all(self) -> None:
-        fresh = self._result_cache is None
-        super()._fetch_all()
-        if fresh and self._with_people and self._iterable_class is ModelIterable:
-            attach_people(self._result_cache)
-
     def open(self) -> "RectificationQuerySet":
         return self.exclude(status=RectificationStatus.CLOSED)
 
@@ -170,14 +151,18 @@ def timeliness_q(timeliness: str, prefix: str = "") -> Q:
     return closed & ~by_original & ~by_current
 
 
-def attach_people(rectifications: list["Rectification"]) -> None:
-    """Set each measure's ``PEOPLE`` from one query by id, as ``select_related`` would have."""
+def attach_people(rectifications: Iterable["Rectification"]) -> list["Rectification"]:
+    """Set each measure's ``PEOPLE`` from one query by id, as ``select_related`` would have; returns the
+    measures as a list. Lists call it on the rows they show (``selectors.with_people``)."""
+    rectifications = list(rectifications)
     fields = [Rectification._meta.get_field(name) for name in PEOPLE]
     ids = {getattr(r, field.attname) for r in rectifications for field in fields} - {None}
     people = get_user_model()._default_manager.in_bulk(ids) if ids else {}
     for r in rectifications:
         for field in fields:
-            field.set_cached_value(r, people.get(getattr(r, field.attname)))
+            # Assigning the object the id already names: the public way to fill the relation's cache.
+            setattr(r, field.name, people.get(getattr(r, field.attname)))
+    return rectifications
 
 
 # "Due soon": the days before a deadline in which the yellow light comes on (domain.md, 红黄绿灯), so that a

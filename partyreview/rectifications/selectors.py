@@ -2,11 +2,13 @@
 
 import datetime
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 
 from partyreview.accounts.models import Role, User
 from partyreview.common.dates import local_today, value_text
@@ -24,6 +26,7 @@ from partyreview.rectifications.models import (
     RectificationStatus,
     StandardMeasure,
     kept_up_q,
+    attach_people,
     light_q,
 )
 from partyreview.rectifications.permissions import rectifications_visible_to
@@ -83,11 +86,20 @@ def finding_is_closed(finding: Finding) -> bool:
 
 
 def rectifications_for_list(qs: QuerySet[Rectification], today: datetime.date | None = None) -> QuerySet[Rectification]:
-    """Everything a list row shows: related names and the light in one query, the people in a second
-    (``with_people``). The finding's organisation is left to the pages of one measure, which add it."""
-    return (
-        qs.select_related("finding__inspection", "finding__category", "responsible_org").with_people().with_light(today)
-    )
+    """Everything a list row shows but its people: related names and the light in one query. The rows a
+    page shows then get their people from ``with_people`` (one query more). The finding's organisation is
+    left to the pages of one measure, which add it."""
+    return qs.select_related("finding__inspection", "finding__category", "responsible_org").with_light(today)
+
+
+def with_people(rows: Iterable[Rectification]) -> list[Rectification]:
+    """The rows, read, with their ``PEOPLE`` loaded in one query by id (models.attach_people)."""
+    return attach_people(rows)
+
+
+def rectification_for_page(qs: QuerySet[Rectification], pk: int) -> Rectification:
+    """One measure of ``qs`` (a list's queryset) with its people, or 404."""
+    return with_people([get_object_or_404(qs, pk=pk)])[0]
 
 
 def organization_lights(
@@ -299,8 +311,11 @@ def reporter_worklist(user: User, today: datetime.date | None = None) -> list[Wo
     today = today or local_today()
     reported = rectifications_reported_by(user)
     # Open measures, and 长期坚持 ones closed for their stage: the branch still reports on them each period.
-    rows = rectifications_for_list(reported.filter(~Q(status=RectificationStatus.CLOSED) | kept_up_q()), today)
-    rows = rows.order_by("due_date", "id")
+    rows = with_people(
+        rectifications_for_list(reported.filter(~Q(status=RectificationStatus.CLOSED) | kept_up_q()), today).order_by(
+            "due_date", "id"
+        )
+    )
     keys = ("returned", "report_due", "overdue", "due_soon", "rest", "long_term", "submitted")
     groups: dict[str, list[Rectification]] = {k: [] for k in keys}
     for r in rows:

@@ -249,6 +249,10 @@ OFFICE_IMPORT_MAX_BYTES = env.int("OFFICE_IMPORT_MAX_BYTES", default=5 * 1024 * 
 OFFICE_IMPORT_MAX_ROWS = env.int("OFFICE_IMPORT_MAX_ROWS", default=5000)
 # The sum of the uncompressed sizes of the workbook's zip entries: a guard against zip bombs.
 OFFICE_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("OFFICE_IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
+# Register exports (office app): above this many rows the worker writes the file and it appears in 我的导出
+# (a web request stays within seconds); the file is deleted this many hours after it was written.
+OFFICE_EXPORT_ASYNC_ROWS = env.int("OFFICE_EXPORT_ASYNC_ROWS", default=20000)
+OFFICE_EXPORT_KEEP_HOURS = env.int("OFFICE_EXPORT_KEEP_HOURS", default=72)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -373,6 +377,7 @@ REMINDER_RETRY_BACKOFF_SECONDS = env.int("REMINDER_RETRY_BACKOFF_SECONDS", defau
 REMINDER_RETRY_BACKOFF_MAX_SECONDS = env.int("REMINDER_RETRY_BACKOFF_MAX_SECONDS", default=3600)
 REMINDER_REQUEUE_AFTER_SECONDS = env.int("REMINDER_REQUEUE_AFTER_SECONDS", default=1800)
 REMINDER_WEBHOOK_TIMEOUT = env.int("REMINDER_WEBHOOK_TIMEOUT", default=10)
+CELERY_BEAT_SCHEDULE["office-exports-expire"] = {"task": "partyreview.office.tasks.exports_expire", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["reminders-tick"] = {
     "task": "partyreview.reminders.tasks.reminders_tick",
     "schedule": float(REMINDER_TICK_SECONDS),

@@ -1,4 +1,4 @@
-"""seed_scale at a small size: the same seed gives the same data, and the data has the benchmark's shape.
+"""bench.seed_scale at a small size: the same seed gives the same data, and the data has the benchmark's shape.
 
 The benchmark (docs/performance.md) runs it at 1,000 branches and 100,000 findings; these tests keep the
 generator honest at 20 branches and 200 findings on both databases.
@@ -10,15 +10,15 @@ import io
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
+from bench.scale import ScaleSpec, scale_summary
+from bench.seed_scale import SeedRefused, seed_scale
 from partyreview.accounts.models import Role, User
 from partyreview.inspections.models import Finding
 from partyreview.organizations.models import Membership, Organization, OrganizationKind
 from partyreview.rectifications.models import Rectification, RectificationStatus
-from partyreview.rectifications.scale import ScaleSpec, scale_summary
 from partyreview.rectifications.services import compute_warn_from
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ SMALL = {"branches": 20, "findings": 200, "seed": 7, "today": TODAY}
 
 def _seed(**options: object) -> str:
     out = io.StringIO()
-    call_command("seed_scale", stdout=out, **{**SMALL, **options})
+    seed_scale(out=out, **{**SMALL, **options})
     return out.getvalue()
 
 
@@ -148,5 +148,5 @@ class TestShape:
 
 def test_it_refuses_a_database_that_holds_other_data():
     Organization.objects.create(name="某党委", code="OTHER", kind=OrganizationKind.COMMITTEE)
-    with pytest.raises(CommandError, match="空数据库"):
+    with pytest.raises(SeedRefused, match="空数据库"):
         _seed()

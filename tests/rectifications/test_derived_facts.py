@@ -16,6 +16,7 @@ from partyreview.rectifications.selectors import (
     findings_with_progress,
     organization_lights,
     rectifications_for_list,
+    with_people,
 )
 from partyreview.rectifications.services import compute_warn_from
 from tests.factories import FindingFactory, RectificationFactory
@@ -152,7 +153,7 @@ def test_lights_for_lists_and_branches_cost_the_same_queries_for_10_and_1000_row
     _bulk(world, size)
     # The rows with their names, then their people in one query by id.
     with django_assert_num_queries(2):
-        rows = list(rectifications_for_list(Rectification.objects.all()))
+        rows = with_people(rectifications_for_list(Rectification.objects.all()))
         assert len(rows) == size
         assert {r.finding.category.name for r in rows}  # related rows came in the same query
         assert {r.assignee.username for r in rows} == {world.mike.username}

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from partyreview.celery import app as celery_app
 from partyreview.intake.models import ImportBatch, ImportStatus
+from partyreview.office.models import Export, ExportStatus
 from partyreview.rectifications.models import RectificationStatus
 from tests.factories import pdf_upload
 from tests.intake.template_workbooks import row, xlsx
@@ -74,3 +75,19 @@ def test_the_reminder_sweep_runs_with_the_broker_down_and_keeps_e_mail_for_later
     e_mail = Delivery.objects.filter(channel=Channel.EMAIL)
     assert e_mail.exists(), "the e-mail is claimed in the database"
     assert not e_mail.filter(status=DeliveryStatus.SENT).exists(), "and waits for the broker to return"
+
+
+def test_with_the_broker_down_the_export_says_so_instead_of_waiting_forever(
+    world, client_for, settings, broker_down, django_capture_on_commit_callbacks
+):
+    settings.OFFICE_EXPORT_ASYNC_ROWS = 2
+    for _ in range(3):
+        world.finding(world.a1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.alice).get(reverse("office:register_export"))
+
+    assert response.status_code == 302
+
+    export = Export.objects.get(owner=world.alice)
+    assert export.status == ExportStatus.FAILED and "后台任务队列暂时不可用" in export.error

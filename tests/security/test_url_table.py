@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -67,6 +68,10 @@ TABLE: dict[str, Row] = {
     "office:import": Row((L, A, A, A, A, A)),
     "office:import_preview": Row((L, A, A, A, A, A), "import_batch", scoped=False),
     "office:import_template": Row((L, A, A, A, A, A)),
+    # 我的导出: an export is its owner's (staff) alone; everyone else, the administrator included, gets 404.
+    "office:export_detail": Row((L, O, N, N, N, N), "export", scoped=False),
+    "office:export_download": Row((L, O, N, N, N, N), "export", scoped=False),
+    "office:export_list": Row((L, O, O, O, O, O)),
     "office:inspection_report": Row((L, O, O, N, N, O), "inspection"),
     "office:register_export": Row((L, O, O, O, O, O)),
     "organizations:change": Row((L, N, N, N, N, O), "org", scoped=False),
@@ -164,6 +169,7 @@ class Objects:
 def _pair_objects() -> Objects:
     from partyreview.inspections.services import inspection_create
     from partyreview.intake.models import ImportBatch
+    from partyreview.office.models import Export, ExportStatus
     from partyreview.orglife import services as orglife
     from partyreview.orglife.models import Breach, MeetingRecord, PartyMember
     from partyreview.rectifications import services
@@ -231,11 +237,15 @@ def _pair_objects() -> Objects:
     batch = ImportBatch.objects.create(
         inspection=found["a"]["inspection"], uploaded_by=staff, original_name="问题清单.xlsx", size=1, sha256="0" * 64
     )
+    export = Export.objects.create(owner=staff, filename="整改台账.xlsx", rows_total=1, rows_done=1)
+    export.file.save("整改台账.xlsx", ContentFile(b"PK"), save=False)
+    Export.objects.filter(pk=export.pk).update(status=ExportStatus.DONE, file=export.file.name)
     call_command("send_reminders")
     run = SweepRun.objects.order_by("-pk").first()
     found["a"]["import_batch"] = found["b"]["import_batch"] = batch
     found["a"]["sweep_run"] = found["b"]["sweep_run"] = run
     found["a"]["person"] = found["b"]["person"] = staff
+    found["a"]["export"] = found["b"]["export"] = export
     missing = [f"{side}:{kind}" for side, bag in found.items() for kind, obj in bag.items() if obj is None]
     assert missing == [], f"the demo data lacks {missing}"
     return Objects(a=found["a"], b=found["b"])

@@ -33,9 +33,11 @@ from partyreview.rectifications.forms.branch import (
 )
 from partyreview.rectifications.models import ExtensionStatus, Rectification, RectificationStatus
 from partyreview.rectifications.selectors import (
+    rectification_for_page,
     rectifications_for_list,
     rectifications_reported_by,
     reporter_worklist,
+    with_people,
 )
 
 CLOSED_PER_PAGE = 30
@@ -62,6 +64,7 @@ def my_branch(request: HttpRequest) -> HttpResponse:
             "-closed_at", "-id"
         )
         context["page"] = Paginator(closed, CLOSED_PER_PAGE).get_page(request.GET.get("page"))
+        context["page"].object_list = with_people(context["page"].object_list)
         context["querystring"] = "show=closed"
     else:
         context["groups"] = [g for g in reporter_worklist(user) if g.rectifications]
@@ -69,7 +72,7 @@ def my_branch(request: HttpRequest) -> HttpResponse:
 
 
 def _rectification(request: HttpRequest, pk: int) -> Rectification:
-    return get_object_or_404(rectifications_for_list(perms.rectifications_visible_to(request.user)), pk=pk)
+    return rectification_for_page(rectifications_for_list(perms.rectifications_visible_to(request.user)), pk)
 
 
 def _state_allows(rectification: Rectification, action: str) -> bool:

@@ -3,18 +3,22 @@ viewer may take (each role's panel is a template partial)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from partyreview.rectifications import permissions as perms
 from partyreview.rectifications.models import ExtensionStatus
-from partyreview.rectifications.selectors import rectification_timeline, rectifications_for_list
+from partyreview.rectifications.selectors import (
+    rectification_for_page,
+    rectification_timeline,
+    rectifications_for_list,
+)
 
 
 @login_required
 def rectification_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    rectification = get_object_or_404(
+    rectification = rectification_for_page(
         rectifications_for_list(perms.rectifications_visible_to(request.user)).select_related("finding__organization"),
-        pk=pk,
+        pk,
     )
     user = request.user
     pending_extension = rectification.extension_requests.filter(status=ExtensionStatus.PENDING).first()

@@ -34,8 +34,10 @@ from partyreview.rectifications.forms.staff import (
 from partyreview.rectifications.models import ExtensionRequest, Rectification
 from partyreview.rectifications.selectors import (
     extensions_awaiting_decision,
+    rectification_for_page,
     rectifications_awaiting_review,
     rectifications_for_list,
+    with_people,
 )
 
 PAGE_SIZE = 50
@@ -52,6 +54,7 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
     # The total from the shared cache until a record changes (counts.py).
     paginator = IdsFirstPaginator(filterset.qs, PAGE_SIZE, rows=rectifications_for_list, count=counts.count)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = with_people(page.object_list)
     return render(request, "rectifications/rectification_list.html", {"filter": filterset, "page": page})
 
 
@@ -63,8 +66,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("只有党务工作人员可以审核。")
     submitted = rectifications_awaiting_review(user).prefetch_related("evidence")
     extensions = extensions_awaiting_decision(user)
+    page = Paginator(submitted, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_people(page.object_list)
     context = {
-        "page": Paginator(submitted, QUEUE_PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": page,
         "extensions": extensions[:QUEUE_PAGE_SIZE],
         "extension_count": extensions.count(),
         "here": request.get_full_path(),
@@ -74,7 +79,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 def _managed(request: HttpRequest, pk: int) -> Rectification:
     """In scope or 404; in scope but not staff's to manage, 403."""
-    rectification = get_object_or_404(rectifications_for_list(perms.rectifications_visible_to(request.user)), pk=pk)
+    rectification = rectification_for_page(rectifications_for_list(perms.rectifications_visible_to(request.user)), pk)
     if not perms.can_manage_rectification(request.user, rectification):
         raise PermissionDenied("只有负责该党组织的党务工作人员可以进行此操作。")
     return rectification
@@ -158,7 +163,9 @@ def _decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             except ActionRefused as refused:
                 form.add_error(None, refused.message)
                 # Show the row as it is now, so the user sees what the other person did.
-                rectification = rectifications_for_list(Rectification.objects.all()).get(pk=rectification.pk)
+                rectification = rectification_for_page(
+                    rectifications_for_list(Rectification.objects.all()), rectification.pk
+                )
             else:
                 messages.success(request, done.format(r=rectification))
                 return redirect(next_url(request, default))

@@ -1,0 +1,134 @@
+"""The committee's dashboard stays exact under writes: after every change the services allow, the figures a
+lead is shown (through the shared cache, as the page reads them) equal those counted from the base tables.
+
+The oracle is counted afresh by the ORM (``dashboard_build`` with nothing cached) on both databases, and on
+PostgreSQL also by bench/raw_sql.py, the hand-written SQL the benchmark compares the page with (it is
+PostgreSQL's dialect, so the SQLite phase has the first oracle only: a decision, not a silent skip).
+"""
+
+import dataclasses
+import datetime
+
+import pytest
+from django.db import connection
+
+from partyreview.common.dates import local_today
+from partyreview.dashboards.cache import dashboard_figures
+from partyreview.dashboards.selectors import DashboardFilter, dashboard_build
+from partyreview.inspections import services as inspection_services
+from partyreview.rectifications import services
+from partyreview.rectifications.models import ExtensionRequest, Rectification
+from tests.conftest import World
+from tests.factories import pdf_upload
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 3, 16, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
+
+def _headline(dashboard) -> dict:
+    """The headline and the rows of the branch and category tables: what a lead reads first."""
+    return {
+        "headline": dataclasses.asdict(dashboard.headline),
+        "branches": sorted((b.name, b.rect_total, b.closed, b.overdue, b.submitted) for b in dashboard.branches),
+        "categories": sorted((c.name, c.findings_total, c.open_total, c.overdue) for c in dashboard.categories),
+    }
+
+
+def _assert_exact(world: World, step: str) -> None:
+    today = local_today()
+    shown = dashboard_figures(world.leo, DashboardFilter(), today)
+    counted = dashboard_build(world.leo, DashboardFilter(), today)
+    assert _headline(shown) == _headline(counted), f"after {step}"
+    if connection.vendor == "postgresql":
+        from bench import raw_sql
+
+        figures = raw_sql.dashboard_figures(world.committee.path, today)
+        assert raw_sql.check_against(figures, shown.headline, len(shown.branches)) == [], f"after {step}"
+
+
+def _fresh(r: Rectification) -> Rectification:
+    return Rectification.objects.get(pk=r.pk)
+
+
+def test_every_write_the_services_allow_shows_at_once_and_exactly(world: World, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    w = world
+    _assert_exact(w, "nothing yet")  # and cached from here on
+
+    steps = []
+
+    def step(name: str, action) -> None:
+        action()
+        _assert_exact(w, name)
+        steps.append(name)
+
+    finding = w.finding(w.a1, measures=2, due_in=5)
+    _assert_exact(w, "filing a finding with two measures")
+    first, second = finding.rectifications.order_by("number")
+    other = w.finding(w.b1, category="dues_arrears", due_in=-3)  # overdue from the start
+    _assert_exact(w, "filing an overdue finding elsewhere")
+    late = other.rectifications.get()
+
+    step(
+        "adding a measure",
+        lambda: services.rectification_create(
+            actor=w.alice, finding=finding, measure="补充措施", assignee=w.mike, due_date=local_today()
+        ),
+    )
+    step(
+        "progress",
+        lambda: services.rectification_record_progress(
+            actor=w.mike, rectification=first, note="已开展整改", files=[pdf_upload()]
+        ),
+    )
+    step(
+        "submit",
+        lambda: services.rectification_submit(
+            actor=w.mike, rectification=_fresh(first), summary="整改完成", files=[pdf_upload()]
+        ),
+    )
+    step("return", lambda: services.rectification_return(actor=w.alice, rectification=_fresh(first), reason="材料不全"))
+    step(
+        "submit again",
+        lambda: services.rectification_submit(
+            actor=w.mike, rectification=_fresh(first), summary="已补充", files=[pdf_upload()]
+        ),
+    )
+    step("close", lambda: services.rectification_close(actor=w.alice, rectification=_fresh(first), note="核查属实"))
+    step(
+        "extension requested",
+        lambda: services.extension_request(
+            actor=w.mona,
+            rectification=late,
+            new_due_date=local_today() + datetime.timedelta(days=20),
+            reason="人员调整",
+        ),
+    )
+    step(
+        "extension approved (an overdue measure no longer overdue)",
+        lambda: services.extension_decide(
+            actor=w.alice, extension=ExtensionRequest.objects.get(rectification=late), approve=True
+        ),
+    )
+    step(
+        "deadline moved by staff",
+        lambda: services.rectification_update(
+            actor=w.alice,
+            rectification=_fresh(second),
+            due_date=local_today() - datetime.timedelta(days=1),
+            reason="调整",
+        ),
+    )
+    step(
+        "reopen (回头看)",
+        lambda: services.rectification_reopen(actor=w.alice, rectification=_fresh(first), reason="问题反弹"),
+    )
+    step(
+        "archive a finding",
+        lambda: inspection_services.finding_archive(actor=w.alice, finding=other, reason="重复录入"),
+    )
+
+    time_machine.move_to(NOW + datetime.timedelta(days=3), tick=False)
+    _assert_exact(w, "three days later (deadlines passed)")
+    assert len(steps) == 11
