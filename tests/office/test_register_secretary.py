@@ -17,9 +17,9 @@ def _branches_in_export(client) -> list[str]:
 
 
 def test_a_secretary_downloads_the_register_of_their_own_branch_only(world, client_for):
-    for branch in (world.a1, world.a2, world.b1):
+    for branch in (world.a1, world.b1):
         world.rectification(branch)
 
     assert _branches_in_export(client_for(world.sam)) == [world.a1.name]
     assert _branches_in_export(client_for(world.sara)) == [world.b1.name]
-    assert len(_branches_in_export(client_for(world.alice))) == 3
+    assert _branches_in_export(client_for(world.alice)) == sorted([world.a1.name, world.b1.name])
