@@ -25,8 +25,8 @@ from partyreview.rectifications.models import (
     Rectification,
     RectificationStatus,
     StandardMeasure,
-    kept_up_q,
     attach_people,
+    kept_up_q,
     light_q,
 )
 from partyreview.rectifications.permissions import rectifications_visible_to

@@ -3,7 +3,6 @@ refuses, with one Chinese message per cause."""
 
 import datetime
 import io
-import time
 
 import openpyxl
 import pytest
@@ -169,12 +168,11 @@ def test_a_12500_row_ledger_reads_in_a_few_seconds(db, settings):
             ]
         )
     data = to_bytes(wb)
-    started = time.process_time()
 
     book = read_spreadsheet(data, max_rows=12500)
 
+    # Its time is measured in docs/decisions/spreadsheet-reader.md, not held here: the suite times nothing.
     assert len(book.sheets[0].rows) == 12501
-    assert time.process_time() - started < 15
 
 
 # ---- refusals: one message per cause ----------------------------------------------------------------

@@ -4,7 +4,6 @@ stand (merges filled down, titles, headings and footers left out), and every hea
 import datetime
 import enum
 import io
-import time
 
 import openpyxl
 import pytest
@@ -322,14 +321,12 @@ def test_the_finder_serves_any_vocabulary_and_lists_every_missing_column():
     assert found.rows[0].values == {PersonField.NAME: "张伟", PersonField.ROLE: "支部书记"}
 
 
-def test_a_12500_row_ledger_with_20000_merges_is_read_and_found_in_seconds(settings):
-    """The bound CI holds (CPU time, generous for a shared machine); measured figures are in tables.py."""
+def test_a_12500_row_ledger_with_20000_merges_is_read_and_found_whole(settings):
+    """Its time is measured in tables.py's docstring, not held here: the suite times nothing."""
     data = workbooks.large_merged_ledger()
-    started = time.process_time()
 
     found = find_ledger(read_spreadsheet(data, max_rows=12500))
 
-    assert time.process_time() - started < 20
     assert len(found.rows) == 12500 and found.problems == []
     assert found.rows[-1].values[Field.DESCRIPTION] == "问题描述4999" * 3  # filled down from its merge
 
