@@ -172,9 +172,9 @@ PLANS = {
     "finished": ["on_time", "on_time", "late", "on_time", "extended", "on_time", "returned_then_closed", "on_time"],
     # Both demo secretaries' branches (办公室, 第一车间) get a measure waiting for review and one to remind.
     "current": [
-        "submitted",
         "overdue",
         "returned",
+        "submitted",
         "in_progress",
         "due_soon",
         "submitted",
