@@ -20,7 +20,7 @@ from partyreview.inspections.models import Category, InspectionKind
 from partyreview.inspections.services import inspection_create
 from partyreview.organizations.models import Membership, Organization, OrganizationKind
 from partyreview.rectifications import services
-from partyreview.rectifications.models import Rectification
+from partyreview.rectifications.models import Rectification, RectificationKind, ReportCadence
 
 COMMITTEE_CODE = "DEMO"
 
@@ -367,6 +367,8 @@ def _play_the_year(
                             due_date=_deadline(outcome, found + datetime.timedelta(days=days), clock),
                             assignee=assignees[branch_name],
                             responsible_leader=leader,
+                            # 长期坚持 reports each quarter (每季度末, the usual practice); its date is the stage goal.
+                            report_cadence=ReportCadence.QUARTERLY if m_kind == RectificationKind.LONG_TERM else "",
                         )
                         for (text, m_kind, days), outcome in zip(measures, outcomes, strict=True)
                     ],
