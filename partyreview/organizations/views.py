@@ -15,10 +15,10 @@ from django.views.decorators.http import require_GET
 from partyreview.accounts.models import Role, User
 from partyreview.common import params
 from partyreview.common.errors import ActionRefused
+from partyreview.intake.onboarding import people as people_import
+from partyreview.intake.onboarding import tree as tree_import
 from partyreview.organizations import services
 from partyreview.organizations.forms import DeactivateForm, ImportForm, MergeForm, MoveForm, RenameForm
-from partyreview.organizations.importers import people as people_import
-from partyreview.organizations.importers import tree as tree_import
 from partyreview.organizations.models import Organization
 from partyreview.organizations.permissions import organizations_visible_to
 from partyreview.organizations.selectors import assignable_users, leaders_for, people_in, people_search

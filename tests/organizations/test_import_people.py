@@ -11,8 +11,8 @@ from django.test import Client
 
 from partyreview.accounts.models import Role, User
 from partyreview.common.errors import ActionRefused
-from partyreview.organizations.importers.people import apply_people, plan_people
-from partyreview.organizations.importers.tree import apply_tree, plan_tree
+from partyreview.intake.onboarding.people import apply_people, plan_people
+from partyreview.intake.onboarding.tree import apply_tree, plan_tree
 from partyreview.organizations.models import Membership
 from tests.factories import UserFactory
 from tests.organizations.workbooks import PEOPLE_HEADER, people_file, people_rows, tree_file

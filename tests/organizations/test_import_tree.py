@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from partyreview.common.errors import ActionRefused
-from partyreview.organizations.importers.tree import apply_tree, plan_tree
+from partyreview.intake.onboarding.tree import apply_tree, plan_tree
 from partyreview.organizations.models import Organization
 from tests.factories import UserFactory
 from tests.organizations.workbooks import TREE_HEADER, tree_file, xlsx

@@ -7,8 +7,8 @@ repeated import of the same file changes nothing.
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from partyreview.common.errors import ActionRefused
-from partyreview.organizations.importers import commands
-from partyreview.organizations.importers.tree import apply_tree, plan_tree
+from partyreview.intake.onboarding import commands
+from partyreview.intake.onboarding.tree import apply_tree, plan_tree
 
 
 class Command(BaseCommand):

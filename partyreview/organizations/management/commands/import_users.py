@@ -11,8 +11,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from partyreview.common.errors import ActionRefused
-from partyreview.organizations.importers import commands
-from partyreview.organizations.importers.people import InitialPassword, apply_people, plan_people
+from partyreview.intake.onboarding import commands
+from partyreview.intake.onboarding.people import InitialPassword, apply_people, plan_people
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

@@ -25,8 +25,8 @@ from partyreview.common.errors import ActionRefused
 from partyreview.common.spreadsheets import cell_text, read_spreadsheet
 from partyreview.intake.columns import Vocabulary
 from partyreview.intake.fields import SourceRow
+from partyreview.intake.onboarding.columns import describe
 from partyreview.intake.tables import find_table
-from partyreview.organizations.importers.columns import describe
 from partyreview.organizations.models import Membership, Organization
 
 VOCABULARY: dict[str, tuple[str, ...]] = {
