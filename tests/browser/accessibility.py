@@ -12,6 +12,8 @@ AXE_SOURCE = (Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min
 # Downloads (xlsx, docx, evidence files): no page to check.
 FILES = {
     "dashboards:export",
+    "intake:template",
+    "office:export_download",
     "office:import_template",
     "office:inspection_report",
     "office:register_export",

@@ -28,7 +28,8 @@ def test_leader_reads_the_dashboard_and_follows_a_heat_map_cell(live_server, pag
 
     for name in CHARTS:
         page.wait_for_selector(f"[data-chart='{name}'] canvas")
-    assert page.locator(".figure-card").count() == 7
+    # Seven figures of progress, then 立行立改完成率, 长期坚持 and 整改成效 (docs/user-guide/leader.md).
+    assert page.locator(".figure-card").count() == 10
     assert page.locator("#table-branches tbody tr").count() == 12  # the demo committee's twelve branches
     screenshot(page, "dashboard", full_page=False)
     page.locator("#h-heatmap").scroll_into_view_if_needed()

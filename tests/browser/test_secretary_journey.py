@@ -64,7 +64,10 @@ def test_secretary_reports_on_a_phone_and_staff_close(
     login(phone, live_server, "secretary")
     assert phone.url == f"{base}/rectifications/my-branch/"
     groups = phone.locator("[data-group]").evaluate_all("els => els.map(e => e.dataset.group)")
-    assert groups[:2] == ["returned", "overdue"]
+    # The returned measure comes first; the demo's 长期坚持 measures due a period report may stand before the
+    # overdue ones (定期报告待报), which follow.
+    assert groups[0] == "returned"
+    assert "overdue" in groups
     assert "缺少会议记录和签到表" in phone.locator('[data-group="returned"]').inner_text()
     assert "逾期 10 天" in phone.locator('[data-group="overdue"]').inner_text()
     _fits_the_phone(phone)
