@@ -187,7 +187,7 @@ def test_staff_reach_the_excel_import_and_the_report_from_the_detail(world, clie
     staff_page = client_for(world.alice).get(url).content.decode()
     secretary_page = rendered(client_for(world.sam).get(url))
 
-    assert f"{reverse('office:import')}?inspection={world.inspection.pk}" in staff_page
+    assert f"{reverse('intake:start')}?inspection={world.inspection.pk}" in staff_page
     assert reverse("office:inspection_report", args=[world.inspection.pk]) in staff_page
-    assert reverse("office:import") not in secretary_page
+    assert reverse("intake:start") not in secretary_page
     assert reverse("office:inspection_report", args=[world.inspection.pk]) not in secretary_page

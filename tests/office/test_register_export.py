@@ -68,7 +68,7 @@ def test_the_register_has_the_standard_columns_real_dates_and_the_light_as_a_col
     assert row["整改时限"] == datetime.datetime.combine(r.due_date, datetime.time())
     assert row["责任领导"] == "李利奥" and row["责任人"] == "马可"
     done = by_measure[("生产第一党支部", "支部未按期召开党员大会")]
-    assert done["状态"] == "已销号"
+    assert done["状态"] == "已销号（按期完成）"  # with its timeliness, the one rule
     assert done["销号日期"] == datetime.datetime.combine(local_today(), datetime.time())
     assert done["整改进展"] == "整改完成"  # the latest note: the submission summary
     assert by_measure[("机关第一党支部", "逾期的问题")]["红黄绿灯"] == "红灯"
@@ -95,7 +95,7 @@ def test_the_export_honours_the_lists_filters(world, client_for):
     keyword = rows_of(export(client, q="整改措施1", organization=world.a1.pk, status=["pending", "in_progress"]))
 
     assert [r["党组织"] for r in only_b1] == ["生产第一党支部"]
-    assert [r["状态"] for r in only_closed] == ["已销号"]
+    assert [r["状态"] for r in only_closed] == ["已销号（按期完成）"]
     assert sorted(r["状态"] for r in keyword) == ["待整改", "整改中"]
 
 
@@ -184,7 +184,7 @@ def test_the_exported_register_opens_in_libreoffice_with_every_row(world, client
     assert lines[0] == HEADERS
     assert len(lines) == 3
     by_org = {line[2]: line for line in lines[1:]}
-    assert by_org["生产第一党支部"][10] == "已销号"
+    assert by_org["生产第一党支部"][10] == "已销号（按期完成）"
     assert by_org["生产第一党支部"][11] == f"{local_today():%Y-%m-%d}"
     assert by_org["机关第一党支部"][8] == f"{local_today() + datetime.timedelta(days=30):%Y-%m-%d}"
     assert by_org["机关第一党支部"][9] == "已开展整改"

@@ -49,7 +49,7 @@ def test_people_get_their_initial_passwords_once_on_a_page_no_cache_keeps(world,
     preview = _upload(admin, PEOPLE, people_file(rows))
     assert preview.context["plan"].ok
     done = admin.post(PEOPLE, {"step": "confirm", "token": _token(preview)})
-    assert done["Cache-Control"] == "no-store"
+    assert "no-store" in done["Cache-Control"]
     shown = done.context["result"].passwords
     assert len(shown) == 6 and shown[0].password in done.content.decode()
     again = admin.post(PEOPLE, {"step": "confirm", "token": _token(preview)}, follow=True)

@@ -219,11 +219,18 @@ def test_an_immediate_measure_without_a_date_is_due_thirty_days_after_the_feedba
         assignee=world.mike,
         due_date=None,
         kind=RectificationKind.IMMEDIATE,
+        past_due_confirmed=True,  # the world's feedback was long ago: its default is already past
     )
     assert r.due_date == world.inspection.feedback_date + datetime.timedelta(days=30)
     settings.IMMEDIATE_DEFAULT_DAYS = 15
     r2 = services.rectification_create(
-        actor=world.alice, finding=finding, measure="立即补缴", assignee=world.mike, due_date=None, kind="immediate"
+        actor=world.alice,
+        finding=finding,
+        measure="立即补缴",
+        assignee=world.mike,
+        due_date=None,
+        kind="immediate",
+        past_due_confirmed=True,
     )
     assert r2.due_date == world.inspection.feedback_date + datetime.timedelta(days=15)
     with pytest.raises(ActionRefused, match="请填写整改时限"):

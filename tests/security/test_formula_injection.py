@@ -42,7 +42,7 @@ def test_the_dashboard_export_writes_hostile_inspection_organisation_and_categor
 def test_the_import_template_writes_hostile_organisation_and_category_names_as_text(world, client_for):
     _hostile_names(world)
 
-    response = client_for(world.alice).get(reverse("office:import_template"))
+    response = client_for(world.alice).get(reverse("intake:template"))
     data = b"".join(response.streaming_content)
 
     assert formulas_in(data) == []
