@@ -100,6 +100,18 @@ def read_keyword(data: QueryDict, name: str = "q") -> str:
     return clean_keyword(data.get(name))
 
 
+def read_text(data: QueryDict, name: str, *, max_length: int = 2000) -> str:
+    """Free text a view reads itself: stripped, without NUL (which PostgreSQL refuses to store), bounded."""
+    texts = read_texts(data, name, max_length=max_length)
+    return texts[0] if texts else ""
+
+
+def read_texts(data: QueryDict, name: str, *, max_length: int = 2000) -> list[str]:
+    """Every non-empty value of ``name``, each as ``read_text`` reads one."""
+    texts = (str(v).replace("\x00", "").strip()[:max_length] for v in data.getlist(name))
+    return [text for text in texts if text]
+
+
 def require_id(data: QueryDict, name: str, *, label: str) -> int:
     """The id in ``data[name]``, or BadParameter("请选择{label}。") — a 400 with the Chinese page."""
     number = read_id(data, name)

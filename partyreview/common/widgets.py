@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from partyreview.common import generations
+from partyreview.common.params import parse_id
 
 
 def _escape(text: object) -> str:
@@ -102,7 +103,8 @@ class SearchSelect(forms.Select):
             kept.append(("", choices.field.empty_label))
         queryset = getattr(choices, "queryset", None)
         if queryset is not None and chosen:
-            pks = [v for v in (str(c) for c in chosen) if v.isdigit()]
+            # A redisplayed form carries whatever was posted: only real ids reach the query (params.parse_id).
+            pks = [pk for pk in (parse_id(c) for c in chosen) if pk is not None]
             kept.extend((obj.pk, choices.field.label_from_instance(obj)) for obj in queryset.filter(pk__in=pks))
         groups = []
         selected = {str(v) for v in chosen}

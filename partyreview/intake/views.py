@@ -142,14 +142,14 @@ def _organizations_for(user: User, batch: ImportBatch) -> QuerySet[Organization]
 def import_choose(request: HttpRequest, pk: int) -> HttpResponse:
     """Keep a choice made in the preview: a finding's measures kept as one (or split again), a category."""
     batch = get_object_or_404(import_batches_visible_to(request.user), pk=pk)
-    key = request.POST.get("finding", "")
+    key = params.read_text(request.POST, "finding", max_length=40)
     if not FINDING_KEY.fullmatch(key) and "organization_all" not in request.POST:
         messages.error(request, "请选择要修改的问题。")
         return redirect("intake:preview", pk=batch.pk)
     choices = batch.choices or {}
     try:
         if "organization_all" in request.POST or "organization" in request.POST:
-            code = request.POST.get("organization_all") or request.POST.get("organization", "")
+            code = params.read_text(request.POST, "organization_all") or params.read_text(request.POST, "organization")
             if not _organizations_for(request.user, batch).filter(code=code).exists():
                 raise ActionRefused("请选择本次检查范围内、您管理的党组织。")
             if "organization_all" in request.POST:
@@ -163,8 +163,8 @@ def import_choose(request: HttpRequest, pk: int) -> HttpResponse:
             toggled.symmetric_difference_update({key})
             services.import_batch_choose(actor=request.user, batch=batch, choices={kind: sorted(toggled)})
         elif "measures" in request.POST:
-            texts = [t.strip()[:2000] for t in request.POST.getlist("measure") if t.strip()][:20]
-            extra = request.POST.get("measure_other", "").strip()[:2000]
+            texts = params.read_texts(request.POST, "measure")[:20]
+            extra = params.read_text(request.POST, "measure_other")
             if extra:
                 texts.append(extra)
             if not texts:
@@ -176,7 +176,7 @@ def import_choose(request: HttpRequest, pk: int) -> HttpResponse:
             kept.symmetric_difference_update({key})
             services.import_batch_choose(actor=request.user, batch=batch, choices={"keep_whole": sorted(kept)})
         elif "category" in request.POST:
-            code = request.POST["category"]
+            code = params.read_text(request.POST, "category", max_length=40)
             if not Category.objects.filter(code=code, is_active=True).exists():
                 raise ActionRefused("请选择有效的问题类别。")
             categories = {**choices.get("categories", {}), key: code}

@@ -9,10 +9,12 @@ from pathlib import Path
 
 AXE_SOURCE = (Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js").read_text()
 
-# Downloads (xlsx, docx, evidence files): no page to check.
+# Downloads (xlsx, docx, evidence files) and JSON: no page to check.
 FILES = {
     "dashboards:export",
     "intake:template",
+    # JSON for the people pickers, not a page.
+    "organizations:person_search",
     "office:export_download",
     "office:import_template",
     "office:inspection_report",

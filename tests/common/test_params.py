@@ -75,3 +75,15 @@ def test_the_form_fields_answer_bad_values_with_chinese_errors():
     assert form.errors["item"] == ["请选择有效的选项。"]
     assert "q" not in form.errors
     assert _Filter({"q": "a " * 50}).is_valid()
+
+
+def test_free_text_read_by_a_view_loses_nul_and_is_bounded():
+    from django.http import QueryDict
+
+    from partyreview.common.params import read_text, read_texts
+
+    data = QueryDict("a=%00x%00&m=one&m=&m=%20two%20&long=" + "x" * 50)
+    assert read_text(data, "a") == "x"
+    assert read_text(data, "missing") == ""
+    assert read_texts(data, "m") == ["one", "two"]
+    assert read_text(data, "long", max_length=10) == "x" * 10

@@ -46,7 +46,10 @@ def earlier(world) -> Finding:
                 found_on=first_round.start_date,
                 measures=[
                     services.MeasureInput(
-                        measure="整改", assignee=world.mike, due_date=first_round.start_date + datetime.timedelta(30)
+                        measure="整改",
+                        assignee=world.mike,
+                        due_date=first_round.start_date + datetime.timedelta(30),
+                        past_due_confirmed=True,  # an earlier round, filed after the fact
                     )
                 ],
             )

@@ -6,7 +6,8 @@ prints ``paused at <point>`` and sleeps, so that the test can see where it is an
 process. Each point pauses once per test (the file is the claim): the redelivered task goes through.
 
 Points:
-- ``finding:<n>``: right after the n-th finding this process saved — inside the import's transaction;
+- ``finding:<n>``: right after the batch holding the n-th finding this process saved — inside the
+  import's transaction (the import writes findings in bulk, so the point wraps its bulk insert);
 - ``import-committed``: right after an import's transaction committed, before the task returns;
 - ``sweep-claimed``: the reminder sweep has claimed its items and written its deliveries, not yet committed;
 - ``sweep-committed``: the sweep has committed, and not yet queued its e-mail and robot deliveries;
@@ -78,7 +79,28 @@ class Pauses:
 
     # ---- Celery task signals --------------------------------------------------------------------------
 
+    def counting_bulk_inserts(self, bulk_create_with_history):
+        """The import's bulk insert, wrapped: bulk inserts send no post_save, so findings are counted here."""
+
+        def wrapped(objs, model, *args, **kwargs):
+            rows = bulk_create_with_history(objs, model, *args, **kwargs)
+            if model._meta.label == "inspections.Finding":
+                before = self.findings_saved
+                self.findings_saved += len(rows)
+                for point in sorted(self.points):
+                    if point.startswith("finding:") and before < int(point.split(":")[1]) <= self.findings_saved:
+                        self.reach(point)
+            return rows
+
+        wrapped.counts_findings = True
+        return wrapped
+
     def on_task_prerun(self, sender=None, args=None, **kwargs) -> None:
+        # Wrapped here, once apps are loaded (install() runs while the settings are read).
+        from partyreview.intake import writer
+
+        if not getattr(writer.bulk_create_with_history, "counts_findings", False):
+            writer.bulk_create_with_history = self.counting_bulk_inserts(writer.bulk_create_with_history)
         self.reach(f"prerun:{sender.name}", list(args or []))
 
     def on_task_postrun(self, sender=None, args=None, **kwargs) -> None:
