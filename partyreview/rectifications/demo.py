@@ -50,7 +50,8 @@ FINDINGS = [
         "《中国共产党支部工作条例（试行）》第十一条、第十二条",
         [
             ("按季度制定“三会一课”计划并报党总支备案，逐次留存签到表和会议记录。", "deadline", 30),
-            ("支委会每月至少召开一次，由组织委员负责记录并当场签字确认。", "long_term", 60),
+            # 限期: the secretary's walkthrough resubmits this returned measure and staff close it for good.
+            ("支委会每月至少召开一次，由组织委员负责记录并当场签字确认。", "deadline", 60),
         ],
     ),
     (

@@ -1,7 +1,12 @@
 """A person who follows a dead link sees the Chinese 404 in the app's layout, with their menu, and the
 page loads everything it needs (the favicon included) without an error."""
 
+import pytest
 from django.core.management import call_command
+
+# Like every browser test: the live server's data is flushed after each test and the migrated rows
+# restored, so tests of either kind may follow each other in any order.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_a_missing_page_shows_the_chinese_404_in_the_apps_layout(live_server, page, login, screenshot):

@@ -3,6 +3,10 @@
 import pytest
 from django.core.management import call_command
 
+# Like every browser test: the live server's data is flushed after each test and the migrated rows
+# restored, so tests of either kind may follow each other in any order.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 LANDINGS = [
     ("staff", "/inspections/workbench/", "staff-home"),
     ("leader", "/dashboard/", "leader-home"),

@@ -3,11 +3,16 @@ confirm a suggestion of the nightly check into a finding."""
 
 import datetime
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Locator, Page
 
 from partyreview.orglife.models import Breach, BreachStatus, MeetingRecord
+
+# Like every browser test: the live server's data is flushed after each test and the migrated rows
+# restored, so tests of either kind may follow each other in any order.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def committee_cell(page: Page) -> Locator:

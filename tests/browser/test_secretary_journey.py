@@ -13,6 +13,10 @@ from django.core.management import call_command
 from partyreview.inspections.models import Finding
 from partyreview.rectifications.models import Evidence, Rectification
 
+# Like every browser test: the live server's data is flushed after each test and the migrated rows
+# restored, so tests of either kind may follow each other in any order.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 PHONE_WIDTH = 390
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PNG = bytes.fromhex(
