@@ -4,7 +4,6 @@ evidence; staff close both on a desktop; the finding shows closed; another branc
 """
 
 import importlib
-import re
 
 import pytest
 from django.apps import apps as django_apps
@@ -144,7 +143,7 @@ def test_secretary_reports_on_a_phone_and_staff_close(
         page.fill("#staff-review-text", "经查阅会议记录和签到表，整改到位，同意销号。")
         with page.expect_navigation():
             # 核查通过，销号 — or, for a 长期坚持 measure, 核查通过，阶段性销号（长期坚持）.
-            page.get_by_role("button", name=re.compile("^核查通过，")).click()
+            page.locator(".review-form button[type=submit]", has_text="核查通过").click()
         assert Rectification.objects.get(pk=measure.pk).status == "closed"
 
     # The finding shows closed, on the secretary's phone too; the measures moved to the closed tab.

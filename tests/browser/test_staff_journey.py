@@ -70,6 +70,7 @@ def test_staff_file_find_and_close(live_server, page, login, screenshot):
     form.locator("textarea[name='measures-1-measure']").fill("党总支每季度抽查一次支委会记录，结果在党员大会上通报。")
     _pick(form, "measures-1-assignee", "办公组织", "办公组织委员")
     form.locator("select[name='measures-1-kind']").select_option("long_term")
+    form.locator("select[name='measures-1-report_cadence']").select_option("quarterly")
     form.locator("input[name='measures-1-due_date']").fill(f"{local_today().year + 1}-03-31")
     screenshot(page, "staff-finding-form")
     with page.expect_navigation():
