@@ -204,8 +204,8 @@ def import_map(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             batch=batch,
             columns=columns,
-            sheet=request.POST.get("sheet", "")[:100],
-            signature=request.POST.get("signature", "")[:64],
+            sheet=params.read_text(request.POST, "sheet", max_length=100),
+            signature=params.read_text(request.POST, "signature", max_length=64),
         )
     except ActionRefused as refused:
         messages.error(request, refused.message)
