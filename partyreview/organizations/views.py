@@ -51,7 +51,7 @@ def person_search(request: HttpRequest) -> JsonResponse:
         if not scope.exists():
             raise Http404
         people = people_in(scope)
-    found = people_search(people, query=request.GET.get("q", "")[:50])
+    found = people_search(people, query=params.read_keyword(request.GET)[:50])
     return JsonResponse(
         {"results": [{"id": p.pk, "name": p.display_name, "detail": "、".join(orgs[:3])} for p, orgs in found]}
     )
@@ -76,7 +76,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     """党组织管理: the whole tree, for administrators."""
     _tree_admin(request)
     qs = Organization.objects.select_related("parent").order_by("path")
-    typed = request.GET.get("q", "").strip()[:50]
+    typed = params.read_keyword(request.GET)[:50]
     if typed:
         qs = qs.filter(Q(name__icontains=typed) | Q(code__icontains=typed))
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
