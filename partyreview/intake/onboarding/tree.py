@@ -20,6 +20,7 @@ from partyreview.common.spreadsheets import cell_date, cell_text, read_spreadshe
 from partyreview.intake.columns import Vocabulary
 from partyreview.intake.fields import SourceRow
 from partyreview.intake.onboarding.columns import describe
+from partyreview.intake.onboarding.plans import PlannedRow, PlanSummary
 from partyreview.intake.tables import find_table
 from partyreview.organizations import services
 from partyreview.organizations.models import Organization, OrganizationKind
@@ -77,7 +78,7 @@ UPDATED_FIELDS = (
 
 
 @dataclass
-class TreeRow:
+class TreeRow(PlannedRow):
     number: int
     name: str
     code: str
@@ -88,50 +89,15 @@ class TreeRow:
     parent: "TreeRow | Organization | None" = None
     changes: list[str] = field(default_factory=list)
 
-    @property
-    def action(self) -> str:
-        if self.errors:
-            return "有误"
-        if self.existing is None:
-            return "新增"
-        return "更新" if self.changes else "不变"
-
 
 @dataclass
-class TreePlan:
+class TreePlan(PlanSummary):
     """The preview of an import: what each row will do, what is wrong, what the file no longer lists."""
 
     rows: list[TreeRow] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     missing: list[Organization] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not any(r.errors for r in self.rows)
-
-    def count(self, action: str) -> int:
-        return sum(1 for r in self.rows if r.action == action)
-
-    @property
-    def count_new(self) -> int:
-        return self.count("新增")
-
-    @property
-    def count_changed(self) -> int:
-        return self.count("更新")
-
-    @property
-    def count_same(self) -> int:
-        return self.count("不变")
-
-    @property
-    def count_wrong(self) -> int:
-        return self.count("有误")
-
-    @property
-    def row_errors(self) -> list[str]:
-        return [f"第{r.number}行：{e}" for r in self.rows for e in r.errors]
 
 
 @dataclass
