@@ -20,7 +20,13 @@ from partyreview.inspections.models import Category, InspectionKind
 from partyreview.inspections.services import inspection_create
 from partyreview.organizations.models import Membership, Organization, OrganizationKind
 from partyreview.rectifications import services
-from partyreview.rectifications.models import Rectification, RectificationKind, ReportCadence
+from partyreview.rectifications.measure_library import ensure_standard_measures
+from partyreview.rectifications.models import (
+    Rectification,
+    RectificationKind,
+    ReportCadence,
+    StandardMeasure,
+)
 
 COMMITTEE_CODE = "DEMO"
 
@@ -280,8 +286,10 @@ def seed_demo() -> dict[str, User]:
     staff2 = _user("staff2", "陈静", password=password)
     Membership.objects.create(user=staff2, organization=committee, role=Role.STAFF)
 
-    # A flushed database (tests, a restore gone wrong) has lost the categories the migration wrote.
+    # A flushed database (tests, a restore gone wrong) has lost the categories and the measure library the
+    # migrations wrote.
     ensure_standard_categories(Category)
+    ensure_standard_measures(Category, StandardMeasure)
     _play_the_year(users=users, staff2=staff2, committee=committee, branches=branches, assignees=assignees)
     return users
 

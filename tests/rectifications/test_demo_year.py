@@ -13,12 +13,14 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from partyreview.accounts.models import User
-from partyreview.inspections.models import Finding
+from partyreview.inspections.models import Category, Finding
+from partyreview.rectifications.measure_library import STANDARD_MEASURES
 from partyreview.rectifications.models import (
     ExtensionRequest,
     ProgressUpdate,
     Rectification,
     RectificationStatus,
+    StandardMeasure,
     Timeliness,
 )
 
@@ -83,3 +85,17 @@ def test_every_state_is_shown_and_the_demo_logins_work(demo_year, settings):
     assert Rectification.objects.overdue().exists()
     for username in ("admin", "staff", "leader", "secretary", "secretary2"):
         assert User.objects.get(username=username).check_password(settings.DEMO_PASSWORD)
+
+
+def test_the_demo_on_a_flushed_database_brings_back_the_categories_and_the_measure_library(db, settings):
+    # Browser tests flush the live server's database; a restore gone wrong can too. The demo's new finding
+    # form and feedback import then still offer the library's measures for each category.
+    StandardMeasure.objects.all().delete()
+    Category.objects.all().delete()
+    settings.DEBUG = True
+    with time_machine.travel(SEED_DAY, tick=False):
+        call_command("seed_demo")
+
+    dues = StandardMeasure.objects.filter(category__code="dues_arrears").order_by("sort_order")
+    assert [m.text for m in dues] == [text for text, _ in STANDARD_MEASURES["dues_arrears"]]
+    assert StandardMeasure.objects.count() == sum(len(m) for m in STANDARD_MEASURES.values())
