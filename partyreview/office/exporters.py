@@ -61,6 +61,7 @@ class RegisterRow(NamedTuple):
     closed_on: object  # datetime.date | None
     light: int
     department: str
+    overdue: bool  # open past its deadline (``overdue_q``): the printed register marks it 已逾期
 
 
 def assignee_text(r: Rectification) -> str:

@@ -5,7 +5,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate
 
 from partyreview.common.dates import local_today
@@ -76,7 +89,9 @@ REGISTER_CHUNK = 2000
 def register_values(qs: QuerySet[Rectification], today: datetime.date | None = None) -> Iterator[RegisterRow]:
     """The register export's rows as tuples, streamed ``REGISTER_CHUNK`` at a time: two queries whatever
     the size (the people's names, then the rows). Model instances with five related objects each cost
-    more than writing the row (docs/performance.md), so the columns are read as values."""
+    more than writing the row (docs/performance.md), so the columns are read as values. The printed
+    register reads the same rows (a slice of ``qs``), so paper and file never disagree."""
+    today = today or local_today()
     people = get_user_model()._default_manager.filter(
         Q(pk__in=qs.values("assignee_id")) | Q(pk__in=qs.values("responsible_leader_id"))
     )
@@ -84,7 +99,12 @@ def register_values(qs: QuerySet[Rectification], today: datetime.date | None = N
     labels = dict(RectificationStatus.choices)
     rows = (
         qs.with_light(today)
-        .annotate(latest_progress=_latest_progress(), closed_on=TruncDate("closed_at"), timeliness=_timeliness())
+        .annotate(
+            latest_progress=_latest_progress(),
+            closed_on=TruncDate("closed_at"),
+            timeliness=_timeliness(),
+            overdue=ExpressionWrapper(overdue_q(today), output_field=BooleanField()),
+        )
         .values_list(
             "finding__inspection__title",
             "finding__organization__name",
@@ -101,6 +121,7 @@ def register_values(qs: QuerySet[Rectification], today: datetime.date | None = N
             "named_assignee",
             "department",
             "timeliness",
+            "overdue",
         )
     )
     for (
@@ -119,6 +140,7 @@ def register_values(qs: QuerySet[Rectification], today: datetime.date | None = N
         named,
         department,
         timeliness,
+        overdue,
     ) in rows.iterator(chunk_size=REGISTER_CHUNK):
         yield RegisterRow(
             inspection,
@@ -134,6 +156,7 @@ def register_values(qs: QuerySet[Rectification], today: datetime.date | None = N
             closed,
             light,
             department,
+            overdue,
         )
 
 

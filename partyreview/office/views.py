@@ -20,7 +20,7 @@ from partyreview.office.exporters import write_register
 from partyreview.office.models import ExportStatus
 from partyreview.office.permissions import exports_of
 from partyreview.office.reports import build_inspection_report
-from partyreview.office.selectors import inspection_report_data, register_rows, register_scope, register_values
+from partyreview.office.selectors import inspection_report_data, register_scope, register_values
 from partyreview.rectifications.filters import RectificationFilter
 from partyreview.rectifications.permissions import rectifications_visible_to
 
@@ -38,7 +38,7 @@ def register_print(request: HttpRequest) -> HttpResponse:
     """整改台账 for printing: the register's columns for the list's filters, with a title, the print date
     and the scope, laid out by static/css/register_print.css (landscape, bordered, header on every page)."""
     filterset = RectificationFilter(request.GET, queryset=rectifications_visible_to(request.user), request=request)
-    rows = list(register_rows(filterset.qs)[: PRINT_ROWS + 1])
+    rows = list(register_values(filterset.qs[: PRINT_ROWS + 1]))
     inspection = filterset.form.cleaned_data.get("inspection") if filterset.form.is_valid() else None
     context = {
         "rows": rows[:PRINT_ROWS],

@@ -26,6 +26,7 @@ def fake_rows(count: int) -> Iterator[RegisterRow]:
             status="整改中",
             closed_on=None,
             light=2,
+            overdue=False,
         )
 
 

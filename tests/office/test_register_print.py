@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from partyreview.office import views
+from partyreview.rectifications.models import Rectification
 
 URL = reverse("office:register_print")
 NOON = datetime.datetime(2026, 12, 3, 4, 0, tzinfo=datetime.UTC)  # 12:00 in Beijing
@@ -72,3 +73,22 @@ def test_a_long_register_says_it_printed_only_the_first_rows(world, client_for, 
 def test_the_register_list_links_to_its_print_view_with_the_same_filters(world, client_for, measures):
     page = client_for(world.alice).get(reverse("rectifications:list"), {"overdue": "1"}).content.decode()
     assert f'href="{URL}?overdue=1"' in page
+
+
+def test_paper_and_file_say_the_same_of_each_measure(world, client_for, measures):
+    # A measure closed after its deadline is 已销号（逾期完成）on paper as in the .xlsx, and a ledger's
+    # department stands beside its person: one reading of the register's rows (register_values).
+    late = world.rectification(world.a1, state="closed")
+    Rectification.objects.filter(pk=late.pk).update(
+        due_date=datetime.date(2026, 11, 1),
+        original_due_date=datetime.date(2026, 11, 1),
+        department="党委办公室",
+        closed_at=datetime.datetime(2026, 11, 20, 2, 0, tzinfo=datetime.UTC),
+    )
+    with time_machine.travel(NOON, tick=False):
+        body = client_for(world.alice).get(URL).content.decode().split("<tbody>")[1]
+    row = next(part for part in body.split("<tr")[1:] if late.measure in part)
+    assert "已销号（逾期完成）" in row
+    assert "（党委办公室）" in row
+    assert "2026-11-20" in row
+    assert "已逾期" not in row  # closed: late, not overdue
