@@ -11,7 +11,8 @@ with or without BOM, UTF-16 with BOM, GB18030, which covers GBK and GB2312); mor
 ``MAX_CHARACTERS`` characters. python-docx parses with entity resolution off.
 
 A .docx's paragraphs and tables come in document order; tables are kept as grids of cell text, for the
-ledger path to read like a spreadsheet.
+ledger path to read like a spreadsheet. Numbers drawn by Word's list button ("1.", "（一）") are put before
+their paragraph's text (``word_numbering.py``), as the reader sees them.
 """
 
 import codecs
@@ -24,6 +25,7 @@ from django.conf import settings
 
 from partyreview.common.errors import ActionRefused
 from partyreview.intake.feedback import DocumentTable, FeedbackSegments, Paragraph, paragraphs_of, segment, tidy
+from partyreview.intake.word_numbering import WordNumbering
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MAX_ZIP_ENTRIES = 2000
@@ -116,6 +118,7 @@ def read_docx(data: bytes) -> Document:
 
     try:
         word = docx.Document(io.BytesIO(data))
+        numbering = WordNumbering(word)
         document = Document(kind="docx")
         number = 0
         characters = 0
@@ -127,8 +130,10 @@ def read_docx(data: bytes) -> Document:
                     document.tables.append(DocumentTable(number, rows))
                     characters += sum(len(c) for cells in rows for c in cells)
                 continue
-            for line in block.text.split("\n"):
-                text = tidy(line)
+            # A number of Word's list button is no character of the text: put it where the reader sees it.
+            label = numbering.label(block)
+            for index, line in enumerate(block.text.split("\n")):
+                text = tidy(f"{label}{line}" if index == 0 and label and line.strip() else line)
                 if text:
                     number += 1
                     characters += len(text)
