@@ -62,6 +62,16 @@ def test_staff_find_people_by_pinyin_initials_name_or_login(world, client_for, t
     assert sorted(_names(client_for(world.alice).get(URL, {"q": typed}))) == sorted(expected)
 
 
+def test_staff_who_know_the_branch_better_than_the_name_type_the_branch(world, client_for):
+    _people(world)
+    found = _names(client_for(world.alice).get(URL, {"q": "生产第一"}))
+    assert "赵文" in found and "张伟" not in found and "张薇" not in found
+    # Within the scope still: Gina (staff of A) finds nobody of 生产第一党支部 by its name.
+    assert "赵文" not in _names(client_for(world.gina).get(URL, {"q": "生产第一"}))
+    # One character of a branch is no search for it: "第" alone matches names only.
+    assert _names(client_for(world.alice).get(URL, {"q": "第"})) == []
+
+
 def test_each_result_names_the_organisation_to_tell_namesakes_apart(world, client_for):
     _people(world)
     (result,) = client_for(world.alice).get(URL, {"q": "zhaowen"}).json()["results"]
