@@ -6,7 +6,9 @@ from django import forms
 from django.conf import settings
 
 # What the file chooser offers. The reader judges the bytes, never the name: this only saves a wrong pick.
-SPREADSHEET_ACCEPT = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SPREADSHEET_ACCEPT = (
+    ".xlsx,.xls,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel"
+)
 
 
 class SpreadsheetField(forms.FileField):
@@ -15,7 +17,7 @@ class SpreadsheetField(forms.FileField):
     It only renders and says the limits; the file itself is judged by ``common.spreadsheets``, so every
     import refuses the same files with the same words."""
 
-    def __init__(self, *, label: str = "Excel 文件（.xlsx）", **kwargs: Any) -> None:
+    def __init__(self, *, label: str = "Excel 文件（.xlsx、.xls）", **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": SPREADSHEET_ACCEPT}))
         kwargs.setdefault("help_text", limits_text())
         super().__init__(label=label, **kwargs)

@@ -1,5 +1,5 @@
-"""电子表格读取：the one reader every uploaded .xlsx goes through — problem lists, ledgers, rosters, dues,
-organisations, people — with one set of protections and one Chinese message per cause of refusal.
+"""电子表格读取：the one reader every uploaded .xlsx (and legacy .xls) goes through — problem lists, ledgers,
+rosters, dues, organisations, people — with one set of protections and one Chinese message per cause of refusal.
 
 Why one reader: each import used to open workbooks its own way, and their checks drifted (one lacked the
 macro, password and zip-entry checks; both let a malformed sheet or a zip entry that lies about its size
@@ -40,7 +40,9 @@ Protections, in the order they apply (each refusal is a ``SpreadsheetRefused`` w
 
 - size: over ``OFFICE_IMPORT_MAX_BYTES`` (5 MB) → 文件过大; zero bytes → 文件是空的;
 - OLE containers: encrypted (an ``EncryptionInfo`` stream: Excel's password protection) → 密码保护;
-  any other OLE file is a legacy .xls → 旧版 Excel;
+  a legacy .xls (Excel 97–2003, WPS) is read by ``legacy_xls.py`` into the same ``Spreadsheet``, with the
+  same bounds, after its own checks (macros → 含有宏; an OLE file that is no workbook, a .doc → 不是有效的
+  Excel 工作簿; encrypted → 密码保护);
 - not a zip, or a zip without a workbook (a .docx, an .odt) → 不是有效的 Excel 工作簿;
 - macros: a ``vbaProject.bin`` part or a macro-enabled content type (.xlsm/.xltm/.xlam) → 含有宏;
 - more than ``MAX_ZIP_ENTRIES`` entries → 文件内部条目过多; declared uncompressed size over
@@ -120,7 +122,6 @@ OFFICE_DOCUMENT = "/officeDocument"
 TOO_LARGE = "文件过大（{size}），导入文件不能超过 {limit}。"
 EMPTY = "文件是空的，请选择填写好的 .xlsx 文件。"
 ENCRYPTED = "文件设置了密码保护，无法读取。请在 Excel 中取消密码后另存为 .xlsx 文件再导入。"
-LEGACY_XLS = "这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 文件后再导入。"
 NOT_XLSX = "文件不是有效的 Excel 工作簿（.xlsx），请在 Excel 中另存为 .xlsx 文件后再导入。"
 MACROS = "工作簿含有宏，请在 Excel 中另存为普通的 .xlsx 文件后再导入。"
 TOO_MANY_ENTRIES = "文件内部条目过多（{count} 个），疑似异常文件，未导入。"
@@ -299,11 +300,14 @@ def _bytes_of(source: bytes | IO[bytes]) -> bytes:
 
 
 def check_spreadsheet(source: bytes | IO[bytes]) -> bytes:
-    """Refuse what is not a plain, reasonably sized .xlsx by looking at the bytes, never at the name, and
-    inflate every entry once to prove it is what the zip says. Returns the file's content."""
+    """Refuse what is not a plain, reasonably sized .xlsx or .xls by looking at the bytes, never at the
+    name, and inflate every entry of an .xlsx once to prove it is what the zip says. Returns the content."""
     data = _bytes_of(source)
     if data.startswith(OLE_MAGIC):
-        raise SpreadsheetRefused(ENCRYPTED if ENCRYPTION_STREAM in data else LEGACY_XLS)
+        from partyreview.common.legacy_xls import check_xls  # built on this module's types
+
+        check_xls(data)
+        return data
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
@@ -474,10 +478,14 @@ def _text_of(element: Any) -> str:
 
 
 def read_spreadsheet(source: bytes | IO[bytes], *, max_rows: int | None = None) -> Spreadsheet:
-    """Every sheet of an uploaded .xlsx, or SpreadsheetRefused. ``max_rows`` is the caller's data-row limit
+    """Every sheet of an uploaded .xlsx or .xls, or SpreadsheetRefused. ``max_rows`` is the caller's data-row limit
     (``OFFICE_IMPORT_MAX_ROWS`` by default); a sheet may hold ``ROW_ALLOWANCE`` more non-blank rows."""
     data = check_spreadsheet(source)
     limit = settings.OFFICE_IMPORT_MAX_ROWS if max_rows is None else max_rows
+    if data.startswith(OLE_MAGIC):
+        from partyreview.common.legacy_xls import read_xls  # built on this module's types
+
+        return read_xls(data, limit=limit)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return Spreadsheet(sheets=_read_sheets(archive, limit), size=len(data))

@@ -16,11 +16,12 @@ class ImportUploadForm(forms.Form):
     )
     # The ledger's one upload field, also taking the feedback documents this form reads (.docx, .txt).
     file = SpreadsheetField(
-        label="问题清单、整改台账（.xlsx）或反馈意见（.docx、.txt）",
+        label="问题清单、整改台账（.xlsx、.xls）或反馈意见（.docx、.txt）",
         required=False,
         widget=forms.ClearableFileInput(
             attrs={
-                "accept": ".xlsx,.docx,.txt,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+                "accept": ".xlsx,.xls,.docx,.txt,application/vnd.ms-excel,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/plain"
             }
         ),

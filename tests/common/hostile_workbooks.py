@@ -47,8 +47,19 @@ def password_protected() -> bytes:
     return ole_file("Root Entry", "EncryptionInfo", "EncryptedPackage")
 
 
-def legacy_xls() -> bytes:
+def damaged_xls() -> bytes:
+    """An old Excel file's directory without a readable workbook stream behind it."""
     return ole_file("Root Entry", "Workbook")
+
+
+def macro_xls() -> bytes:
+    """An old Excel file carrying a VBA project, as Excel 97–2003 saves a workbook with macros."""
+    return ole_file("Root Entry", "Workbook", "_VBA_PROJECT_CUR", "VBA")
+
+
+def word_doc() -> bytes:
+    """An old Word .doc: an OLE file, but no workbook."""
+    return ole_file("Root Entry", "WordDocument", "1Table")
 
 
 def macro_enabled(data: bytes) -> bytes:

@@ -196,8 +196,15 @@ def test_a_password_protected_workbook_is_refused(db):
     )
 
 
-def test_a_legacy_xls_is_refused(db):
-    assert refusal(hostile.legacy_xls()) == "这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 文件后再导入。"
+def test_an_old_excel_file_that_is_damaged_macro_enabled_or_a_word_document_is_refused(db):
+    # A real .xls is read (tests/common/test_legacy_xls.py); these are not.
+    assert (
+        refusal(hostile.damaged_xls()) == "无法读取该工作簿，文件可能已损坏。请用 Excel 打开确认后另存为 .xlsx 再导入。"
+    )
+    assert refusal(hostile.macro_xls()) == "工作簿含有宏，请在 Excel 中另存为普通的 .xlsx 文件后再导入。"
+    assert refusal(hostile.word_doc()) == (
+        "文件不是有效的 Excel 工作簿（.xlsx），请在 Excel 中另存为 .xlsx 文件后再导入。"
+    )
 
 
 @pytest.mark.parametrize(

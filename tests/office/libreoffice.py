@@ -27,6 +27,11 @@ def soffice() -> str:
 
 def convert(source: Path, target_format: str, workdir: Path) -> Path:
     """Convert ``source`` with LibreOffice into ``workdir``; return the converted file."""
+    return convert_all([source], target_format, workdir)[0]
+
+
+def convert_all(sources: list[Path], target_format: str, workdir: Path) -> list[Path]:
+    """Convert every file of ``sources`` in one LibreOffice run (one start-up); the converted files in order."""
     binary = soffice()
     # A profile of its own per run: two conversions sharing one profile block each other.
     profile = workdir / f"lo-profile-{uuid.uuid4().hex}"
@@ -42,7 +47,7 @@ def convert(source: Path, target_format: str, workdir: Path) -> Path:
             target_format,
             "--outdir",
             str(out),
-            str(source),
+            *(str(source) for source in sources),
         ],
         capture_output=True,
         text=True,
@@ -50,6 +55,7 @@ def convert(source: Path, target_format: str, workdir: Path) -> Path:
         check=False,
     )
     extension = target_format.split(":", 1)[0]
-    converted = out / f"{source.stem}.{extension}"
-    assert converted.exists(), f"LibreOffice did not convert {source.name}: {result.stdout}\n{result.stderr}"
+    converted = [out / f"{source.stem}.{extension}" for source in sources]
+    for source, path in zip(sources, converted, strict=True):
+        assert path.exists(), f"LibreOffice did not convert {source.name}: {result.stdout}\n{result.stderr}"
     return converted

@@ -12,10 +12,10 @@ from partyreview.intake.onboarding.tree import apply_tree, plan_tree
 
 
 class Command(BaseCommand):
-    help = "从 Excel（.xlsx）导入党组织（新增、更名、调整隶属；不删除），全部检查通过才导入。"
+    help = "从 Excel（.xlsx、.xls）导入党组织（新增、更名、调整隶属；不删除），全部检查通过才导入。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="党组织 .xlsx 文件")
+        parser.add_argument("file", help="党组织 .xlsx 或 .xls 文件")
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入任何数据")
         parser.add_argument(
             "--deactivate-missing", action="store_true", help="把文件中已没有的党组织标记为已撤销（不删除）"

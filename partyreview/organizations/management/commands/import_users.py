@@ -33,10 +33,10 @@ def passwords_csv(passwords: list[InitialPassword]) -> bytes:
 
 
 class Command(BaseCommand):
-    help = "从 Excel（.xlsx）导入人员账号与任职，新账号生成初始密码（首次登录须修改），全部检查通过才导入。"
+    help = "从 Excel（.xlsx、.xls）导入人员账号与任职，新账号生成初始密码（首次登录须修改），全部检查通过才导入。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="人员 .xlsx 文件")
+        parser.add_argument("file", help="人员 .xlsx 或 .xls 文件")
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入任何数据")
         parser.add_argument("--deactivate-missing", action="store_true", help="停用文件中已没有的人员的账号（不删除）")
         parser.add_argument("--passwords-out", help="把新账号的初始密码写入此 CSV 文件（只此一次）")
