@@ -108,9 +108,19 @@ def _rows(count: int, branches: int) -> list:
 def _yardstick(staff, inspection, plan) -> float:
     from django.db import transaction
 
+    from partyreview.common.dates import local_today
     from partyreview.inspections.models import Finding
-    from partyreview.rectifications.models import Rectification
-    from partyreview.rectifications.services import compute_warn_from
+    from partyreview.rectifications.models import Rectification, RectificationKind, ReportCadence
+    from partyreview.rectifications.services import compute_warn_from, first_report_due
+
+    today = local_today()
+
+    def cadence(m) -> dict:
+        # A 长期坚持 row must carry its cadence and first report (a check constraint), as the writer's do.
+        if m.kind != RectificationKind.LONG_TERM:
+            return {}
+        every = m.cadence or ReportCadence.QUARTERLY
+        return {"report_cadence": every, "report_due_on": first_report_due(today, every)}
 
     start = time.perf_counter()
     with transaction.atomic():
@@ -144,6 +154,7 @@ def _yardstick(staff, inspection, plan) -> float:
                     warn_from=compute_warn_from(m.due_date, m.due_date),
                     status=m.status,
                     created_by=staff,
+                    **cadence(m),
                 )
                 for finding, f in zip(findings, plan.findings, strict=True)
                 for n, m in enumerate(f.measures, start=1)
