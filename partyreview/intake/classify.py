@@ -189,8 +189,10 @@ def _get_index() -> _Index:
     return _index
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    return list(_get_tokenizer().tokenize(text))
+@functools.lru_cache(maxsize=1024)
+def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    # Cached for the headings and broad areas, which many problems of one ledger share.
+    return tuple(_get_tokenizer().tokenize(text))
 
 
 def _get_tokenizer() -> "jieba.Tokenizer":
