@@ -156,19 +156,20 @@ Written = list[tuple[Rectification, FindingPlan]]
 
 
 def _write_chunk(actor: User, inspection: Inspection, chunk: list[FindingPlan]) -> Written:
+    # Related rows by their ids: setting an object costs a descriptor and a check per field and row.
     finding_rows = []
     for item in chunk:
         finding = Finding(
             inspection=inspection,
             sequence=item.sequence,
-            organization=item.organization,
-            category=item.category,
+            organization_id=item.organization.pk,
+            category_id=item.category.pk,
             severity=item.severity,
             description=item.description.strip(),
             basis=item.basis.strip(),
             found_on=item.found_on,
             source=FindingSource.IMPORT,
-            created_by=actor,
+            created_by_id=actor.pk,
         )
         finding_rows.append(finding)
     finding_rows = Finding.objects.bulk_create(finding_rows, batch_size=BATCH)
@@ -187,13 +188,13 @@ def _write_chunk(actor: User, inspection: Inspection, chunk: list[FindingPlan]) 
                 finding=finding, kind=m.kind, due_date=m.due_date, report_cadence=cadence, start=today
             )
             r = Rectification(
-                finding=finding,
+                finding_id=finding.pk,
                 number=number,
                 measure=m.measure,
                 kind=m.kind,
-                responsible_org=item.organization,
-                responsible_leader=m.responsible_leader,
-                assignee=m.assignee,
+                responsible_org_id=item.organization.pk,
+                responsible_leader_id=m.responsible_leader.pk if m.responsible_leader else None,
+                assignee_id=m.assignee.pk,
                 department=m.department,
                 named_assignee=m.named_assignee,
                 due_date=deadlines.due_date,
@@ -205,9 +206,9 @@ def _write_chunk(actor: User, inspection: Inspection, chunk: list[FindingPlan]) 
                 # A ledger's 已完成 is the assignee's claim, recorded as their request to close: staff review
                 # it like any other (and the importer is not its submitter, so may close it).
                 submitted_at=now if submitted else None,
-                submitted_by=m.assignee if submitted else None,
+                submitted_by_id=m.assignee.pk if submitted else None,
                 submission_summary=f"{IMPORTED_NOTE}{m.progress_note}" if submitted else "",
-                created_by=actor,
+                created_by_id=actor.pk,
             )
             if cadence:
                 set_report_due(r, first_report_due(today, cadence))
@@ -222,10 +223,10 @@ def _write_chunk(actor: User, inspection: Inspection, chunk: list[FindingPlan]) 
     )
     notes = [
         ProgressUpdate(
-            rectification=r,
+            rectification_id=r.pk,
             kind=ProgressKind.SUBMISSION if m.status == RectificationStatus.SUBMITTED else ProgressKind.PROGRESS,
             note=f"{IMPORTED_NOTE}{m.progress_note}",
-            author=actor,
+            author_id=actor.pk,
         )
         for r, m in zip(rows, (m for item in chunk for m in item.measures), strict=True)
         if m.progress_note
@@ -257,8 +258,10 @@ def _record_history(
     extra += [quote(history._meta.get_field(f).column) for f in ("history_change_reason", "history_type")]
     target, source, pk = quote(history._meta.db_table), quote(model._meta.db_table), quote(model._meta.pk.column)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    for start in range(0, len(pks), BATCH):
-        chunk = pks[start : start + BATCH]
+    # A statement's parameters are limited on some databases (SQLite: 999 by Django's reckoning).
+    size = min(BATCH, (connection.features.max_query_params or BATCH) - 10)
+    for start in range(0, len(pks), size):
+        chunk = pks[start : start + size]
         params: list[object] = [now, actor.pk]
         if reason_if_submitted is None:
             why = "%s"
