@@ -18,6 +18,7 @@ own cache file, which it would write into the temporary directory and read back 
 logger stays silent, so importing or calling this never prints.
 """
 
+import functools
 import re
 import threading
 import unicodedata
@@ -68,8 +69,13 @@ def suggest_category(text: str, *, heading: str = "") -> CategorySuggestion:
     Short ledger texts ("党费收缴", "组织建设") work as well as a paragraph. Nothing matched → "other",
     confidence 0.
     """
-    text = normalize(text)
-    heading = normalize(heading)
+    return _suggest(normalize(text), normalize(heading))
+
+
+@functools.lru_cache(maxsize=4096)
+def _suggest(text: str, heading: str) -> CategorySuggestion:
+    # Once per distinct text and heading in a process: a ledger repeats them, and the preview, the check at
+    # confirmation and the worker plan the same rows again. The suggestion is immutable, so it may be shared.
     scores: dict[str, float] = {}
     reasons: dict[str, dict[str, float]] = {}
 
@@ -118,15 +124,28 @@ def _matches(text: str) -> Iterable[tuple[str, str, float]]:
 
     "党员活动室" (carriers) must not also count as "党员"-anything; "组织生活会" (political_life) must not also
     count as the meeting category's "组织生活". Only the longest match at a place counts, across categories.
+
+    Only the terms that can be in the text are tried (``_Index``): a short term when jieba cut it out as a
+    word, a longer one when the text holds its first two characters. They are tried in LEXICON's order,
+    each at its first place in the text, as a scan of every term would find them.
     """
-    tokens = _tokens(text)
+    index = _get_index()
+    first_token: dict[str, tuple[int, int]] = {}
+    for word, start, end in _tokens(text):
+        first_token.setdefault(word, (start, end))
+    candidates = {i for word in first_token for i in index.short.get(word, ())}
+    candidates.update(i for k in range(len(text) - 1) for i in index.long.get(text[k : k + 2], ()))
     found: list[tuple[int, int, str, str, float]] = []
-    for code, entries in LEXICON.items():
-        for term, weight in entries:
-            spans = _spans(term, text, tokens)
-            if spans:
-                start, end = spans[0]
-                found.append((start, end, code, term, float(weight)))
+    for i in sorted(candidates):
+        code, term, weight = index.terms[i]
+        if len(term) <= 2:
+            start, end = first_token[term]
+        else:
+            start = text.find(term)
+            if start < 0:
+                continue
+            end = start + len(term)
+        found.append((start, end, code, term, weight))
     # Keep a term only if some occurrence of it is not strictly inside a longer matched term.
     for start, end, code, term, weight in found:
         inside = any(
@@ -138,19 +157,42 @@ def _matches(text: str) -> Iterable[tuple[str, str, float]]:
             yield code, term, weight
 
 
-def _spans(term: str, text: str, tokens: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
-    if len(term) <= 2:
-        return [(start, end) for word, start, end in tokens if word == term]
-    spans = []
-    position = text.find(term)
-    while position >= 0:
-        spans.append((position, position + len(term)))
-        position = text.find(term, position + 1)
-    return spans
+@dataclass(frozen=True)
+class _Index:
+    """LEXICON's terms in order, and where to look them up: short ones (one or two characters, matched only
+    as whole jieba words) by the word, longer ones (matched anywhere) by their first two characters."""
+
+    terms: tuple[tuple[str, str, float], ...]
+    short: dict[str, tuple[int, ...]]
+    long: dict[str, tuple[int, ...]]
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    return list(_get_tokenizer().tokenize(text))
+_index: _Index | None = None
+
+
+def _get_index() -> _Index:
+    global _index
+    if _index is None:
+        terms = tuple((code, term, float(weight)) for code, entries in LEXICON.items() for term, weight in entries)
+        short: dict[str, list[int]] = {}
+        long: dict[str, list[int]] = {}
+        for i, (_, term, _) in enumerate(terms):
+            if len(term) <= 2:
+                short.setdefault(term, []).append(i)
+            else:
+                long.setdefault(term[:2], []).append(i)
+        _index = _Index(
+            terms=terms,
+            short={k: tuple(v) for k, v in short.items()},
+            long={k: tuple(v) for k, v in long.items()},
+        )
+    return _index
+
+
+@functools.lru_cache(maxsize=1024)
+def _tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    # Cached for the headings and broad areas, which many problems of one ledger share.
+    return tuple(_get_tokenizer().tokenize(text))
 
 
 def _get_tokenizer() -> "jieba.Tokenizer":

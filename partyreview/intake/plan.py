@@ -223,13 +223,30 @@ class _Lookups:
         self.orgs = list(within)
         self.orgs_by_id = {o.pk: o for o in self.orgs}
         self.inspected = [o for o in inspection.inspected_orgs.all() if o.pk in self.orgs_by_id]
+        # Looked up by dict, not by scanning: a ledger of thousands of rows names the same few every time.
+        self._inspected_ids = {o.pk for o in self.inspected}
+        self._by_code: dict[str, list[Organization]] = {}
+        self._by_name: dict[str, list[Organization]] = {}
+        self._by_stem: dict[str, list[Organization]] = {}
+        for o in self.orgs:
+            self._by_code.setdefault(o.code, []).append(o)
+            self._by_name.setdefault(o.name, []).append(o)
+            self._by_stem.setdefault(unit_stem(o.name), []).append(o)
+        self._organization_of: dict[str, Organization | None] = {}
+        self._people_of: dict[str, list[str]] = {}
+        self._secretary_of: dict[int, User | None] = {}
         names: set[str] = set()
         for row in rows:
             for f in (Field.ASSIGNEE, Field.LEADER):
-                names.update(read_people(row.values.get(f)))
+                names.update(self.people(row.values.get(f)))
         self.users = list(
             User.objects.filter(is_active=True, full_name__in=names) | User.objects.filter(username__in=names)
         )
+        self._by_username: dict[str, list[User]] = {}
+        self._by_full_name: dict[str, list[User]] = {}
+        for u in self.users:
+            self._by_username.setdefault(u.username, []).append(u)
+            self._by_full_name.setdefault(u.full_name, []).append(u)
         self.paths: dict[int, list[str]] = {}
         self.secretaries: dict[int, list[User]] = {}
         users_by_id = {u.pk: u for u in self.users}
@@ -256,13 +273,14 @@ class _Lookups:
         """A party organisation by code, name or stem (办公室 → 办公室党支部), within the inspection and the
         user's scope; a name that fits several is no match (the caller keeps it as text and warns)."""
         text = text.strip()
-        for test in (
-            lambda o: o.code == text,
-            lambda o: o.name == text,
-            lambda o: unit_stem(o.name) == unit_stem(text),
-        ):
-            found = [o for o in self.orgs if test(o)]
-            inspected = [o for o in found if o in self.inspected] or found
+        if text not in self._organization_of:
+            self._organization_of[text] = self._find_organization(text)
+        return self._organization_of[text]
+
+    def _find_organization(self, text: str) -> Organization | None:
+        for index, key in ((self._by_code, text), (self._by_name, text), (self._by_stem, unit_stem(text))):
+            found = index.get(key, [])
+            inspected = [o for o in found if o.pk in self._inspected_ids] or found
             if len(inspected) == 1:
                 return inspected[0]
             if len(inspected) > 1:
@@ -275,13 +293,25 @@ class _Lookups:
     # -- people
 
     def person(self, name: str, *, fits: Any) -> User | None:
-        candidates = [u for u in self.users if u.username == name] or [u for u in self.users if u.full_name == name]
+        candidates = self._by_username.get(name) or self._by_full_name.get(name, [])
         fitting = [u for u in candidates if fits(self.paths.get(u.pk, []))]
         return fitting[0] if len(fitting) == 1 else None
+
+    def people(self, value: Any) -> list[str]:
+        """``read_people`` of a cell, read once per distinct cell: ledgers repeat their names."""
+        key = cell_text(value)
+        if key not in self._people_of:
+            self._people_of[key] = read_people(value)
+        return list(self._people_of[key])
 
     def secretary_for(self, org: Organization) -> User | None:
         """Who holds a 待指派 measure: the organisation's secretary, else the nearest one above, else the
         importing staff member when they belong to the organisation."""
+        if org.pk not in self._secretary_of:
+            self._secretary_of[org.pk] = self._find_secretary(org)
+        return self._secretary_of[org.pk]
+
+    def _find_secretary(self, org: Organization) -> User | None:
         by_path = {o.path: o for o in self.orgs}
         parts = org.path.split("/")[:-1]
         for depth in range(len(parts), 0, -1):
@@ -560,7 +590,7 @@ def _plan_measure(
         return None
 
     # 责任人: the first person named who belongs to the organisation; else 待指派 to its secretary.
-    named = read_people(row.values.get(Field.ASSIGNEE))
+    named = lookups.people(row.values.get(Field.ASSIGNEE))
     assignee = None
     for name in named:
         assignee = lookups.person(name, fits=lambda paths: any(p.startswith(organization.path) for p in paths))
@@ -585,7 +615,7 @@ def _plan_measure(
     elif len(named) > 1:
         readings.append(Reading("责任人", "、".join(named), f"{assignee.display_name}（其余：{'、'.join(named[1:])}）"))
 
-    leaders = read_people(row.values.get(Field.LEADER))
+    leaders = lookups.people(row.values.get(Field.LEADER))
     leader = None
     for name in leaders:
         leader = lookups.person(name, fits=lambda paths: any(organization.path.startswith(p) for p in paths))

@@ -6,6 +6,8 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from partyreview.accounts.models import Notification
@@ -411,3 +413,47 @@ def test_choices_outside_the_users_scope_are_not_found(world, client_for):
     assert response.status_code == 404
     batch.refresh_from_db()
     assert batch.choices == {}
+
+
+def _ledger_rows(n: int, prefix: str) -> list[dict[str, object]]:
+    """``n`` problems as a ledger mixes them: two branches, a broad area or a category, two measures in one
+    cell, a person nobody knows, work done, a date in words."""
+    return [
+        row(
+            序号=i + 1,
+            党组织="机关第一党支部" if i % 2 else "生产第一党支部",
+            问题类别="党的组织建设" if i % 3 else '"三会一课"落实不到位',
+            问题描述=f"{prefix}第{i + 1}个问题：支部未按期召开党员大会",
+            整改措施="1.制定计划；2.按期召开" if i % 4 == 0 else "制定季度会议计划",
+            责任人=("mike" if i % 2 else "mona") if i % 5 else "查无此人",
+            整改时限="2027年3月底前" if i % 2 else "2027-06-30",
+        )
+        for i in range(n)
+    ]
+
+
+def test_the_confirm_step_asks_the_database_as_often_for_500_problems_as_for_50(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    """Pressing 确认导入 and the worker's import together: a fixed number of statements, never one per row.
+    Each person hears once of the whole import, however many measures are theirs."""
+    client = client_for(world.alice)
+    counts, notices = [], []
+    for n in (50, 500):
+        post_file(client, world, xlsx(*_ledger_rows(n, prefix=f"{n}：")))
+        batch = ImportBatch.objects.latest("pk")
+        Notification.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("intake:confirm", args=[batch.pk]))
+        batch.refresh_from_db()
+        assert (batch.status, batch.findings_created) == (ImportStatus.IMPORTED, n)
+        counts.append(len(queries))
+        notices.append(sorted(Notification.objects.values_list("recipient__username", "kind")))
+
+    assert notices[0] == notices[1]
+    if connection.vendor == "postgresql":
+        assert counts[0] == counts[1]
+    else:
+        # SQLite: Django splits a bulk insert into statements of at most 999 parameters, a few dozen more
+        # statements for ten times the rows (one statement a row would be 450 more).
+        assert counts[1] - counts[0] < 60
