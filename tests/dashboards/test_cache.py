@@ -17,12 +17,17 @@ from django.urls import reverse
 
 from partyreview.accounts.models import Role
 from partyreview.common import generations
-from partyreview.dashboards.cache import TOPIC, dashboard_figures, dashboard_summary
+from partyreview.dashboards.cache import (
+    dashboard_figures,
+    dashboard_summary,
+    organization_topic,
+    subtree_topic,
+)
 from partyreview.dashboards.selectors import DashboardFilter
 from partyreview.organizations.models import Membership
 from partyreview.rectifications import services
 from tests.dashboards.conftest import BEIJING, Dataset
-from tests.dashboards.test_query_count import DASHBOARD_QUERIES
+from tests.dashboards.test_query_count import DASHBOARD_QUERIES, SHARE_QUERIES
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,22 +161,25 @@ def test_a_renamed_branch_shows_its_new_name(dataset: Dataset, client_for):
 def test_a_write_committed_while_another_request_counts_retires_what_it_stored(
     dataset: Dataset, django_capture_on_commit_callbacks
 ):
-    """The writer bumps the generation at once and again once committed: figures another request
-    counted in between (without the write) are stored under a generation nobody asks for any more."""
-    leo = dataset.world.leo
-    before = generations.current(TOPIC)
+    """The writer bumps the generations of the branch's share and of the subtrees above it at once and
+    again once committed: figures another request counted in between (without the write) are stored under
+    generations nobody asks for any more."""
+    w = dataset.world
+    watched = [organization_topic(w.a1.pk), subtree_topic(w.a1.pk), subtree_topic(w.committee.pk)]
+    before = generations.current_many(watched)
 
     with django_capture_on_commit_callbacks(execute=False) as after_commit:
         _file_finding(dataset)
-        during = generations.current(TOPIC)
-        stored_under = dashboard_figures(leo, DashboardFilter()).cache_key
+        during = generations.current_many(watched)
+        stored_under = dashboard_figures(w.leo, DashboardFilter()).cache_key
         assert stored_under is not None and cache.get(stored_under) is not None
     for callback in after_commit:
         callback()
+    after = generations.current_many(watched)
 
-    assert during > before
-    assert generations.current(TOPIC) > during
-    assert dashboard_figures(leo, DashboardFilter()).cache_key != stored_under
+    assert all(during[topic] > before[topic] for topic in watched)
+    assert all(after[topic] > during[topic] for topic in watched)
+    assert dashboard_figures(w.leo, DashboardFilter()).cache_key != stored_under
 
 
 def test_leads_of_the_same_committee_share_the_figures(dataset: Dataset, client_for):
@@ -191,7 +199,8 @@ def test_viewers_of_different_scopes_never_share_figures(dataset: Dataset, clien
     committee, _ = _load(client_for(w.leo))
     general_a, queries = _load(client_for(w.lena))
 
-    assert queries == DASHBOARD_QUERIES
+    # Her page is added up from the shares of her branches that the committee's page counted.
+    assert queries == DASHBOARD_QUERIES - SHARE_QUERIES
     assert 'data-figure="findings">7<' in committee
     assert 'data-figure="findings">7<' not in general_a
     assert "第二党总支" not in general_a.split("统计范围")[1].split("</div>")[0]

@@ -26,6 +26,10 @@ pytestmark = pytest.mark.django_db
 # branches, meetings, dues, terms and suggestions in scope). Grouped queries rather than correlated
 # subqueries: docs/performance.md.
 DASHBOARD_QUERIES = 31
+# Of those, what counts the organisations' shares (dashboards/selectors/partials.py): findings per
+# (organisation, category) twice, measures per organisation, per category, per inspection, the lifecycle
+# figures and the findings found back, findings per inspection, and two trend months.
+SHARE_QUERIES = 10
 
 
 @pytest.fixture(autouse=True)

@@ -40,7 +40,7 @@ from partyreview.dashboards.selectors.base import (
     recurring_q,
     share,
 )
-from partyreview.dashboards.selectors.build import CountShares, Dashboard, HeatRow, dashboard_build
+from partyreview.dashboards.selectors.build import CountShares, Dashboard, GatherShares, HeatRow, dashboard_build
 from partyreview.dashboards.selectors.inspections import dashboard_scope, inspection_time_share, recent_escalations
 from partyreview.dashboards.selectors.partials import Partial
 
@@ -48,6 +48,7 @@ __all__ = [
     "CountShares",
     "Dashboard",
     "DashboardFilter",
+    "GatherShares",
     "HeatRow",
     "Partial",
     "dashboard_build",

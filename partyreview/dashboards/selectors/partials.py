@@ -66,7 +66,7 @@ def organization_partials(
     organization_ids: Iterable[int] | None = None,
 ) -> dict[int, Partial]:
     """The shares of the organisations of ``organization_ids`` (None: of every organisation the querysets
-    reach), by id; an organisation without figures gets an empty share. Eleven grouped queries."""
+    reach), by id; an organisation without figures gets an empty share. Ten grouped queries."""
     if organization_ids is not None:
         ids = list(organization_ids)
         findings = findings.filter(organization_id__in=ids)
