@@ -60,6 +60,16 @@ def current(topic: str) -> int:
     return int(value)
 
 
+def current_many(topics: list[str]) -> dict[str, int]:
+    """``current`` of each of ``topics``, read in one round trip (a committee's thousand organisations)."""
+    keys = {topic: _key(topic) for topic in topics}
+    found = cache.get_many(list(keys.values()))
+    values = {}
+    for topic, key in keys.items():
+        values[topic] = int(found[key]) if key in found else current(topic)
+    return values
+
+
 def _bump_now(topic: str) -> None:
     try:
         try:
@@ -76,14 +86,30 @@ def bump(topic: str) -> None:
     transaction.on_commit(lambda: _bump_now(topic))
 
 
+def bump_many(topics: Iterable[str]) -> None:
+    """``bump`` each of ``topics``: those a write concerned (a measure's organisation and the subtrees it lies in)."""
+    topics = list(topics)
+
+    def bump_all() -> None:
+        for topic in topics:
+            _bump_now(topic)
+
+    bump_all()
+    transaction.on_commit(bump_all)
+
+
 # Which topics watch each model, for writers that send no signal (``bump_watchers``).
 _WATCHERS: dict[str, set[str]] = {}
 
 
-def watch(topic: str, models: Iterable[type[Model]]) -> None:
-    """Bump ``topic`` on every save and delete of ``models`` (called from an AppConfig.ready)."""
+def watch(topic: str, models: Iterable[type[Model]], *, signals: bool = True) -> None:
+    """Bump ``topic`` on every save and delete of ``models`` (called from an AppConfig.ready). With
+    ``signals`` False, only when a writer that sends none asks (``bump_watchers``): the topic hears of
+    single saves in its own, finer way."""
     for model in models:
         _WATCHERS.setdefault(model._meta.label, set()).add(topic)
+        if not signals:
+            continue
         receiver = _receiver(topic)
         label = model._meta.label
         post_save.connect(receiver, sender=model, weak=False, dispatch_uid=f"generation-{topic}-save-{label}")
@@ -104,13 +130,16 @@ def _receiver(topic: str) -> Callable[..., None]:
     return changed
 
 
-def entry_key(topic: str, parts: Iterable[object]) -> str | None:
-    """The cache key of ``parts`` under ``topic``'s current generation; None when caching is off or the
-    cache cannot be reached (then ``remembered`` just builds)."""
+def entry_key(topic: str, parts: Iterable[object], *, also: list[str] | None = None) -> str | None:
+    """The cache key of ``parts`` under ``topic``'s current generation (and those of the topics ``also``
+    names, finer ones such as a subtree's); None when caching is off or the cache cannot be reached (then
+    ``remembered`` just builds)."""
     if settings.CACHED_FIGURES_SECONDS <= 0:
         return None
-    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
     try:
+        if also:
+            parts = [*parts, *sorted(current_many(also).items())]
+        digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
         return f"{topic}:{current(topic)}:{digest}"
     except Exception:  # the page never fails because of its cache
         log.warning("缓存不可用，直接统计“%s”", topic, exc_info=True)

@@ -1,11 +1,30 @@
-"""The dashboard's figures and the HTML drawn from them, from the shared cache until a counted model changes.
+"""The dashboard's figures and the HTML drawn from them, from the shared cache; a write retires only the
+figures of the organisations it concerns.
 
-A committee's dashboard aggregates every measure of a thousand branches (about 3 s at 250,000 measures) and
-draws some 2,000 links from the result (docs/performance.md); its leads reload it far more often than the
-figures change. Both are kept under the "dashboard" generation (``common.generations``), keyed on the
-viewer's dashboard grants (two leads of one committee share them; a secretary grant elsewhere changes
-nothing, as in ``dashboard_scope_q``), the filters and today (overdue is a matter of the date). Any save or
-delete of the models below retires them; the page says when its figures were counted.
+A committee's dashboard aggregates every measure of a thousand branches (about 2.6 s at 100,000 findings)
+and draws some 2,000 links from the result (docs/performance.md); its leads reload it far more often than
+the figures change, and while they do, secretaries and staff keep writing. So the figures are kept at two
+grains (docs/decisions/dashboard-under-writes.md):
+
+- **each organisation's share** (``selectors.partials``: its measures and findings counted apart), under
+  that organisation's own generation (``common.generations``), the filters and today. Shares are the same
+  for every viewer whose scope holds the organisation. A save or delete of a finding or measure bumps the
+  generation of the organisation(s) it concerns — and only when a field the figures read changed: a
+  progress note on a measure already in progress, an evidence upload or a notification retire nothing
+  (``figures_changed``);
+- **the page's figures**, added up from the shares, under the generations of the subtrees of the viewer's
+  grants (or of the organisation drilled down to), keyed on the viewer's dashboard grants (two leads of
+  one committee share them; a secretary grant elsewhere changes nothing, as in ``dashboard_scope_q``), the
+  filters and today (overdue is a matter of the date). A write bumps the subtree generation of every
+  organisation above the one it concerns, so a committee's page is recounted after a write in one of its
+  branches — from the cached shares of the other 999 branches and one branch counted afresh — while the
+  page of another general branch stays cached.
+
+Everything is also under the "dashboard" generation, which a change to what names or files the figures
+(an organisation, a category, an inspection) or a bulk write retires at once. Every generation is bumped
+at once and again after the commit, and read before counting, so a share or page counted while a write
+was under way is stored under a generation nobody asks for any more. The page says when its figures were
+counted.
 
 The recent escalations are read on every request (one small query; 督办 of a branch bulk-creates them).
 
@@ -16,23 +35,62 @@ The rows are read (``dashboard_figures``) only when a part has to be drawn, and 
 
 import dataclasses
 import datetime
+import hashlib
+import logging
+import operator
 from collections.abc import Callable
 from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_init, post_save
 
 from partyreview.accounts.models import Role, User
 from partyreview.common import generations
 from partyreview.common.dates import local_today
 from partyreview.dashboards.permissions import DASHBOARD_ROLES
-from partyreview.dashboards.selectors import Dashboard, DashboardFilter, dashboard_build, recent_escalations
+from partyreview.dashboards.selectors import (
+    CountShares,
+    Dashboard,
+    DashboardFilter,
+    GatherShares,
+    Partial,
+    dashboard_build,
+    recent_escalations,
+)
+from partyreview.organizations.models import Organization
+from partyreview.organizations.permissions import grants_of
 from partyreview.organizations.scope_keys import grants_signature
-from partyreview.rectifications.counts import RECORD_MODELS
+from partyreview.rectifications.models import Rectification
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 TOPIC = "dashboard"
-# What the cached figures are counted from or named by: the records the lists count, without the
-# extension requests (an approved one moves a measure's deadline, which is a save of the measure).
-COUNTED_MODELS = RECORD_MODELS
+# What names, files and scopes the figures: a change retires every entry (an administrator's or staff's
+# occasional work; an inspection's start date decides 反复出现 in every organisation it found something in).
+STRUCTURE_MODELS = ("inspections.Category", "inspections.Inspection", "organizations.Organization")
+# What the shares count: a change retires the shares of the organisations it concerns (``_concerned``).
+# Together, the records the lists count (``rectifications.counts.RECORD_MODELS``, tested), without the
+# extension requests (an approved one moves a measure's deadline, which is a save of the measure), nor the
+# 回头看 reviews (问题反弹 reopens the measure in the same transaction, a save of the measure).
+SHARE_MODELS = ("inspections.Finding", "rectifications.Rectification")
+# Fields no figure reads: a save that changes only these retires nothing. Named by exclusion, so that a
+# field added later counts as read until someone states otherwise here.
+UNREAD_FIELDS = {
+    "inspections.Finding": frozenset(
+        {"sequence", "severity", "description", "basis", "source", "archive_reason", "version"}
+        | {"created_by", "created_at", "updated_at"}
+    ),
+    "rectifications.Rectification": frozenset(
+        {"number", "measure", "responsible_leader", "assignee", "department", "named_assignee", "report_cadence"}
+        | {"submitted_at", "submitted_by", "submission_summary", "closed_by", "verification_note"}
+        | {"return_reason", "reopen_reason", "version", "created_by", "updated_at"}
+    ),
+}
+EVERYTHING = f"{TOPIC}:tree:all"  # a superuser's scope
 
 
 # The rows of the page's tables and of the export: every organisation, heat-map row, recurrence, inspection.
@@ -52,18 +110,76 @@ LISTS = (
 _NO_LISTS = {name: [] for name in LISTS} | {"groups": None, "group_heat_rows": None}
 
 
+def organization_topic(org_id: int) -> str:
+    """The generation of one organisation's share."""
+    return f"{TOPIC}:org:{org_id}"
+
+
+def subtree_topic(org_id: int) -> str:
+    """The generation of the pages counting an organisation and everything below it."""
+    return f"{TOPIC}:tree:{org_id}"
+
+
+def _subtree_topics(user: User, filters: DashboardFilter) -> list[str]:
+    """The subtrees the page counts: the one drilled down to, or those of the viewer's dashboard grants."""
+    if filters.organization is not None:
+        return [subtree_topic(filters.organization.pk)]
+    if user.is_superuser:
+        return [EVERYTHING]
+    wanted = DASHBOARD_ROLES | {Role.ADMIN}
+    return sorted({subtree_topic(g.organization_id) for g in grants_of(user) if g.role in wanted})
+
+
+def _filter_parts(filters: DashboardFilter, today: datetime.date) -> list[object]:
+    return [
+        filters.inspection.pk if filters.inspection else "",
+        filters.date_from or "",
+        filters.date_to or "",
+        today.isoformat(),
+    ]
+
+
 def _entry_key(user: User, filters: DashboardFilter, today: datetime.date) -> str | None:
     return generations.entry_key(
         TOPIC,
         [
             grants_signature(user, DASHBOARD_ROLES | {Role.ADMIN}),
-            filters.inspection.pk if filters.inspection else "",
-            filters.date_from or "",
-            filters.date_to or "",
             filters.organization.pk if filters.organization else "",
-            today.isoformat(),
+            *_filter_parts(filters, today),
         ],
+        also=_subtree_topics(user, filters),
     )
+
+
+def _cached_shares(filters: DashboardFilter, today: datetime.date) -> GatherShares:
+    """Gives the scope's shares from the cache, counting those it lacks (in one set of queries, whatever
+    their number) and keeping them. Without a cache, counts them all."""
+
+    def gather(organizations: list[Organization], count: CountShares) -> dict[int, Partial]:
+        ids = [org.pk for org in organizations]
+        try:
+            everything = generations.current(TOPIC)
+            own = generations.current_many([organization_topic(pk) for pk in ids])
+            suffix = hashlib.sha256("|".join(str(p) for p in _filter_parts(filters, today)).encode()).hexdigest()
+            keys = {pk: f"{TOPIC}:{everything}:share:{pk}:{own[organization_topic(pk)]}:{suffix[:24]}" for pk in ids}
+            found = cache.get_many(list(keys.values()))
+        except Exception:  # the page never fails because of its cache
+            log.warning("缓存不可用，直接统计看板", exc_info=True)
+            return count(None)
+        shares = {pk: found[key] for pk, key in keys.items() if key in found}
+        missing = [pk for pk in ids if pk not in shares]
+        if missing:
+            # The whole scope is counted without a list of its ids (the ordinary grouped queries).
+            counted = count(None if len(missing) == len(ids) else missing)
+            fresh = {pk: counted.get(pk) or Partial() for pk in missing}
+            shares.update(fresh)
+            try:
+                cache.set_many({keys[pk]: share for pk, share in fresh.items()}, settings.CACHED_FIGURES_SECONDS)
+            except Exception:
+                log.warning("缓存不可用，看板的分项统计未保存", exc_info=True)
+        return shares
+
+    return gather
 
 
 def dashboard_figures(
@@ -76,7 +192,8 @@ def dashboard_figures(
     fresh: list[Dashboard] = []
 
     def build() -> Dashboard:
-        fresh.append(dashboard_build(user, filters, today))
+        gather = _cached_shares(filters, today) if key is not None else None
+        fresh.append(dashboard_build(user, filters, today, gather=gather))
         return dataclasses.replace(fresh[0], escalations=[])
 
     dashboard = generations.remembered(key, build)
@@ -110,3 +227,78 @@ def dashboard_part(dashboard: Dashboard, name: str, draw: Callable[[], T]) -> T:
     """Something drawn only from ``dashboard`` and its filters (a stretch of HTML, the charts' data), kept
     beside the figures it was drawn from: under their key, so never beside newer figures."""
     return generations.remembered(f"{dashboard.cache_key}:{name}" if dashboard.cache_key else None, draw)
+
+
+# ---- what a write concerns -----------------------------------------------------------------------------
+
+
+def watch_shares(models: list[type[Model]]) -> None:
+    """Retire the shares of the organisations a save or delete of ``models`` concerns, and the pages
+    counting them; nothing when no field the figures read changed (called from the AppConfig.ready)."""
+    for model in models:
+        label = model._meta.label
+        names = [f.attname for f in model._meta.concrete_fields if f.name not in UNREAD_FIELDS[label]]
+        read = operator.itemgetter(*names)
+
+        def state(instance: Model, read: Callable[[dict], tuple] = read) -> tuple | None:
+            try:
+                return read(instance.__dict__)
+            except KeyError:  # a deferred field (``only()``): unknown, so any save counts as a change
+                return None
+
+        def remember(instance: Model, state: Callable[[Model], tuple | None] = state, **kwargs: object) -> None:
+            instance._dashboard_state = state(instance)
+
+        def saved(
+            instance: Model, created: bool, state: Callable = state, names: list[str] = names, **kwargs: object
+        ) -> None:
+            before, after = getattr(instance, "_dashboard_state", None), state(instance)
+            instance._dashboard_state = after
+            if not created and before is not None and before == after:
+                return  # only fields no figure reads changed
+            old = dict(zip(names, before, strict=True)) if before is not None and not created else {}
+            _retire(_concerned(instance, old, created=created))
+
+        def deleted(instance: Model, **kwargs: object) -> None:
+            _retire(_concerned(instance, {}, created=True))
+
+        uid = f"dashboard-shares-{label}"
+        post_init.connect(remember, sender=model, weak=False, dispatch_uid=f"{uid}-init")
+        post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"{uid}-save")
+        post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"{uid}-delete")
+
+
+def _concerned(instance: Model, old: dict, *, created: bool) -> dict[int, str | None]:
+    """The organisations (id: path when known) whose shares count ``instance``, before and after the write."""
+    if isinstance(instance, Rectification):
+        ids = {instance.responsible_org_id, old.get("responsible_org_id")}
+        known = instance._state.fields_cache.get("responsible_org")
+    else:
+        ids = {instance.organization_id, old.get("organization_id")}
+        known = instance._state.fields_cache.get("organization")
+        if not created:
+            # Its measures count where their responsible organisation is, and read its category, its
+            # inspection and whether it is archived.
+            ids |= set(
+                Rectification.objects.filter(finding_id=instance.pk)
+                .values_list("responsible_org_id", flat=True)
+                .distinct()
+            )
+    concerned = dict.fromkeys((pk for pk in ids if pk is not None), None)
+    if known is not None and known.pk in concerned and known.path:
+        concerned[known.pk] = known.path
+    return concerned
+
+
+def _retire(concerned: dict[int, str | None]) -> None:
+    """Bump the shares of ``concerned`` and the subtrees above each (their paths read when not known)."""
+    if not concerned:
+        return
+    unknown = [pk for pk, path in concerned.items() if path is None]
+    paths = [path for path in concerned.values() if path]
+    if unknown:
+        paths += list(Organization.objects.filter(pk__in=unknown).values_list("path", flat=True))
+    # A path names every organisation above and the organisation itself ("000001/000004/").
+    above = {int(part) for path in paths for part in path.split("/") if part}
+    topics = [organization_topic(pk) for pk in sorted(concerned)] + [subtree_topic(pk) for pk in sorted(above)]
+    generations.bump_many([*topics, EVERYTHING])

@@ -17,13 +17,21 @@ from django.urls import reverse
 
 from partyreview.accounts.models import Role
 from partyreview.common import generations
-from partyreview.dashboards.cache import TOPIC, dashboard_figures, dashboard_summary
-from partyreview.dashboards.selectors import DashboardFilter
+from partyreview.dashboards.cache import (
+    SHARE_MODELS,
+    STRUCTURE_MODELS,
+    dashboard_figures,
+    dashboard_summary,
+    organization_topic,
+    subtree_topic,
+)
+from partyreview.dashboards.selectors import DashboardFilter, build
 from partyreview.organizations.models import Membership
 from partyreview.rectifications import services
+from partyreview.rectifications.counts import RECORD_MODELS
 from tests.dashboards.conftest import BEIJING, Dataset
-from tests.dashboards.test_query_count import DASHBOARD_QUERIES
-from tests.factories import UserFactory
+from tests.dashboards.test_query_count import DASHBOARD_QUERIES, SHARE_QUERIES
+from tests.factories import UserFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -156,22 +164,25 @@ def test_a_renamed_branch_shows_its_new_name(dataset: Dataset, client_for):
 def test_a_write_committed_while_another_request_counts_retires_what_it_stored(
     dataset: Dataset, django_capture_on_commit_callbacks
 ):
-    """The writer bumps the generation at once and again once committed: figures another request
-    counted in between (without the write) are stored under a generation nobody asks for any more."""
-    leo = dataset.world.leo
-    before = generations.current(TOPIC)
+    """The writer bumps the generations of the branch's share and of the subtrees above it at once and
+    again once committed: figures another request counted in between (without the write) are stored under
+    generations nobody asks for any more."""
+    w = dataset.world
+    watched = [organization_topic(w.a1.pk), subtree_topic(w.a1.pk), subtree_topic(w.committee.pk)]
+    before = generations.current_many(watched)
 
     with django_capture_on_commit_callbacks(execute=False) as after_commit:
         _file_finding(dataset)
-        during = generations.current(TOPIC)
-        stored_under = dashboard_figures(leo, DashboardFilter()).cache_key
+        during = generations.current_many(watched)
+        stored_under = dashboard_figures(w.leo, DashboardFilter()).cache_key
         assert stored_under is not None and cache.get(stored_under) is not None
     for callback in after_commit:
         callback()
+    after = generations.current_many(watched)
 
-    assert during > before
-    assert generations.current(TOPIC) > during
-    assert dashboard_figures(leo, DashboardFilter()).cache_key != stored_under
+    assert all(during[topic] > before[topic] for topic in watched)
+    assert all(after[topic] > during[topic] for topic in watched)
+    assert dashboard_figures(w.leo, DashboardFilter()).cache_key != stored_under
 
 
 def test_leads_of_the_same_committee_share_the_figures(dataset: Dataset, client_for):
@@ -191,7 +202,8 @@ def test_viewers_of_different_scopes_never_share_figures(dataset: Dataset, clien
     committee, _ = _load(client_for(w.leo))
     general_a, queries = _load(client_for(w.lena))
 
-    assert queries == DASHBOARD_QUERIES
+    # Her page is added up from the shares of her branches that the committee's page counted.
+    assert queries == DASHBOARD_QUERIES - SHARE_QUERIES
     assert 'data-figure="findings">7<' in committee
     assert 'data-figure="findings">7<' not in general_a
     assert "第二党总支" not in general_a.split("统计范围")[1].split("</div>")[0]
@@ -269,3 +281,68 @@ def test_the_figures_go_through_a_real_redis(dataset: Dataset, client_for, setti
 
     assert queries == DASHBOARD_QUERIES - ORGLIFE_CARD_QUERIES
     assert 'data-figure="findings">8<' in html
+
+
+def _shares_counted(monkeypatch) -> list[list[int] | None]:
+    """The organisations each count of shares is asked for (None: the whole scope), seen by wrapping the
+    real count."""
+    asked: list[list[int] | None] = []
+    real = build.organization_partials
+
+    def counting(**kwargs):
+        ids = kwargs["organization_ids"]
+        asked.append(None if ids is None else sorted(ids))
+        return real(**kwargs)
+
+    monkeypatch.setattr(build, "organization_partials", counting)
+    return asked
+
+
+def test_a_write_in_one_branch_recounts_only_that_branchs_share(dataset: Dataset, client_for, monkeypatch):
+    """Leo's committee page is recounted from B1's share and the cached shares of every other
+    organisation; Lena's general branch A has nothing of B1 and stays cached."""
+    w = dataset.world
+    before, _ = _load(client_for(w.leo))
+    _load(client_for(w.lena))
+    asked = _shares_counted(monkeypatch)
+
+    services.finding_file(
+        actor=w.alice,
+        inspection=dataset.i1,
+        organization=w.b1,
+        category=w.category("dues_arrears"),
+        description="新发现的问题",
+        found_on=datetime.date(2026, 1, 8),
+        measures=[services.MeasureInput(measure="补缴", assignee=w.mona, due_date=datetime.date(2026, 5, 1))],
+    )
+    _, lenas = _load(client_for(w.lena))
+    after, queries = _load(client_for(w.leo))
+
+    # Her figures and their HTML come from the cache; the filter's two menus (organisations, inspections)
+    # are kept under the lists' generation, which any save of a measure retires (rectifications.counts).
+    assert lenas == CACHED_QUERIES + 2
+    assert asked == [[w.b1.pk]]
+    # The same questions, narrowed to one branch (the organisational-life card is cached on its own).
+    assert queries == DASHBOARD_QUERIES - ORGLIFE_CARD_QUERIES
+    assert 'data-figure="findings">7<' in before and 'data-figure="findings">8<' in after
+
+
+def test_a_write_that_changes_no_figure_retires_nothing(dataset: Dataset, client_for, monkeypatch):
+    """R2 is in progress already: another progress note with evidence (and the notices it sends) changes
+    no figure, so every page stays cached."""
+    w = dataset.world
+    client = client_for(w.leo)
+    _load(client)
+    asked = _shares_counted(monkeypatch)
+
+    services.rectification_record_progress(
+        actor=w.mike, rectification=dataset.r["R2"], note="继续整改", files=[pdf_upload()]
+    )
+    _, queries = _load(client)
+
+    assert asked == []
+    assert queries == CACHED_QUERIES + 2  # the filter's menus, as above
+
+
+def test_the_cache_hears_of_every_record_the_lists_count():
+    assert {*STRUCTURE_MODELS, *SHARE_MODELS} == set(RECORD_MODELS)

@@ -28,7 +28,7 @@ creation day. Archived findings (withdrawn, see ``finding_archive``) and their m
 The reads are split along the page's sections: ``base`` (filters, scoped querysets, shared expressions),
 ``figures`` (headline, counts per organisation × category), ``branches`` (lights, rankings, groups),
 ``categories`` (heat map, recurrence), ``trend``, ``inspections`` (report deadlines, 督办) and ``build``
-(everything at once). What callers use is importable from here.
+(everything at once, adding up the organisations' shares of ``partials``). What callers use is importable from here.
 """
 
 from partyreview.dashboards.selectors.base import (
@@ -40,13 +40,17 @@ from partyreview.dashboards.selectors.base import (
     recurring_q,
     share,
 )
-from partyreview.dashboards.selectors.build import Dashboard, HeatRow, dashboard_build
+from partyreview.dashboards.selectors.build import CountShares, Dashboard, GatherShares, HeatRow, dashboard_build
 from partyreview.dashboards.selectors.inspections import dashboard_scope, inspection_time_share, recent_escalations
+from partyreview.dashboards.selectors.partials import Partial
 
 __all__ = [
+    "CountShares",
     "Dashboard",
     "DashboardFilter",
+    "GatherShares",
     "HeatRow",
+    "Partial",
     "dashboard_build",
     "dashboard_findings",
     "dashboard_focus_choices",

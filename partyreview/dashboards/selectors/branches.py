@@ -2,10 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.db.models import (
-    Q,
-)
-
 from partyreview.accounts.models import User
 from partyreview.dashboards.permissions import dashboard_scope_q
 from partyreview.dashboards.selectors.base import DashboardFilter, focus_q
@@ -30,11 +26,19 @@ def _light(red: int, yellow: int) -> int:
     return Light.RED if red else Light.YELLOW if yellow else Light.GREEN
 
 
+def scope_organizations(user: User, filters: DashboardFilter) -> list[Organization]:
+    """Every organisation of the viewer's scope (within the drill-down), active or not, by path. One query:
+    the organisations whose shares the dashboard adds up (``partials``)."""
+    return list(
+        Organization.objects.filter(dashboard_scope_q(user, field="")).filter(focus_q(filters, "")).order_by("path")
+    )
+
+
 def organization_rows(
-    user: User, filters: DashboardFilter, measures: dict[int, dict], cells: dict[tuple[int, int], Cell]
+    organizations: list[Organization], measures: dict[int, dict], cells: dict[tuple[int, int], Cell]
 ) -> list[Organization]:
-    """Every active organisation of the viewer's scope (within the drill-down), and any other with figures,
-    each with its own counts, by path. One query (the counts come from ``measure_counts`` and ``cells``).
+    """The active organisations of ``organizations`` (``scope_organizations``), and any other with figures,
+    each with its own counts, by path. No query (the counts come from the measures and ``cells``).
 
     Attributes: ``findings_total``, ``rect_total``, ``closed``, ``overdue``, ``submitted``, ``red``,
     ``yellow``, ``light`` (worst light of its open measures; green when none is open), ``completion``
@@ -45,16 +49,10 @@ def organization_rows(
     found: dict[int, int] = {}
     for (org_id, _category_id), cell in cells.items():
         found[org_id] = found.get(org_id, 0) + cell.findings
-    # The ids are known from the counts: no EXISTS probe per organisation.
     counted = set(found) | set(measures)
-    organizations = list(
-        Organization.objects.filter(dashboard_scope_q(user, field=""))
-        .filter(focus_q(filters, ""))
-        .filter(Q(is_active=True) | Q(pk__in=counted))
-        .order_by("path")
-    )
+    rows = [org for org in organizations if org.is_active or org.pk in counted]
     empty = {"rect_total": 0, "closed": 0, "overdue": 0, "submitted": 0, "red": 0, "yellow": 0}
-    for org in organizations:
+    for org in rows:
         counts = measures.get(org.pk, empty)
         for name in empty:
             setattr(org, name, counts[name])
@@ -62,7 +60,7 @@ def organization_rows(
         org.light = _light(org.red, org.yellow)
         org.completion = org.closed * 100 / org.rect_total if org.rect_total else None
         org.listed = (org.kind == OrganizationKind.BRANCH and org.is_active) or org.pk in counted
-    return organizations
+    return rows
 
 
 def branch_rows(organizations: list[Organization]) -> list[Organization]:

@@ -1,6 +1,7 @@
 """Every figure of the dashboard at once: ``dashboard_build`` and the ``Dashboard`` it returns."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -19,17 +20,19 @@ from partyreview.dashboards.selectors.branches import (
     organization_rows,
     ranking_by_completion,
     ranking_by_overdue,
+    scope_organizations,
 )
 from partyreview.dashboards.selectors.categories import category_rows, heat_map_counts, recurrence_rows
-from partyreview.dashboards.selectors.figures import Headline, finding_cells, headline_figures, measure_counts
+from partyreview.dashboards.selectors.figures import Headline, headline_figures
 from partyreview.dashboards.selectors.inspections import (
     dashboard_scope,
     inspection_rows,
     inspection_time_share,
     recent_escalations,
 )
-from partyreview.dashboards.selectors.lifecycle import LifecycleFigures, lifecycle_figures
-from partyreview.dashboards.selectors.trend import MonthPoint, monthly_trend
+from partyreview.dashboards.selectors.lifecycle import LifecycleFigures
+from partyreview.dashboards.selectors.partials import Partial, organization_partials, partial_sums
+from partyreview.dashboards.selectors.trend import MonthPoint, trend_points
 from partyreview.inspections.models import Category, Inspection
 from partyreview.organizations.models import Organization
 from partyreview.rectifications.models import Escalation
@@ -110,26 +113,58 @@ class Dashboard:
         return self.inspections[:INSPECTION_ROWS]
 
 
-def dashboard_build(user: User, filters: DashboardFilter, today: datetime.date | None = None) -> Dashboard:
-    """Every figure for ``user`` under ``filters``: a fixed number of queries whatever the data's size."""
-    today = today or local_today()
-    findings = dashboard_findings(user, filters)
-    rectifications = dashboard_rectifications(user, filters)
+# Counts the shares of the given organisations (None: of the whole scope), by id (``partials``).
+CountShares = Callable[[list[int] | None], dict[int, Partial]]
+# Gives the shares of the scope's organisations, counting with the second argument those it lacks.
+GatherShares = Callable[[list[Organization], CountShares], dict[int, Partial]]
+
+
+def dashboard_shares(user: User, filters: DashboardFilter, today: datetime.date) -> CountShares:
+    """Counts the organisations' shares of ``user``'s dashboard under ``filters`` (``partials``)."""
     everywhere = dashboard_findings(user, DashboardFilter(organization=filters.organization), with_period=False)
-    cells = finding_cells(findings, everywhere)
-    measures = measure_counts(rectifications, today)
-    organizations = organization_rows(user, filters, measures, cells)
-    branches = branch_rows(organizations)
-    categories = category_rows(rectifications, today, cells)
+
+    def count(organization_ids: list[int] | None) -> dict[int, Partial]:
+        return organization_partials(
+            findings=dashboard_findings(user, filters),
+            everywhere=everywhere,
+            rectifications=dashboard_rectifications(user, filters),
+            trend_findings=dashboard_findings(user, filters, with_period=False),
+            trend_rectifications=dashboard_rectifications(user, filters, with_period=False),
+            today=today,
+            until=trend_until(filters, today),
+            organization_ids=organization_ids,
+        )
+
+    return count
+
+
+def trend_until(filters: DashboardFilter, today: datetime.date) -> datetime.date:
+    return min(filters.date_to or today, today)
+
+
+def dashboard_build(
+    user: User, filters: DashboardFilter, today: datetime.date | None = None, *, gather: GatherShares | None = None
+) -> Dashboard:
+    """Every figure for ``user`` under ``filters``: a fixed number of queries whatever the data's size.
+    The organisations' shares are counted for the whole scope at once, or given by ``gather`` (the cache:
+    dashboards/cache.py), which counts only those it lacks."""
+    today = today or local_today()
+    organizations = scope_organizations(user, filters)
+    count = dashboard_shares(user, filters, today)
+    sums = partial_sums(gather(organizations, count) if gather else count(None))
+    cells, measures = sums.cells, sums.measures
+    rows = organization_rows(organizations, measures, cells)
+    branches = branch_rows(rows)
+    categories = category_rows(cells, sums.category_measures)
     counts = heat_map_counts(cells)
-    grouping = group_rows(organizations)
+    grouping = group_rows(rows)
     group_counts: dict[tuple[int, int], int] = {}
     if grouping is not None:
         for (org_id, category_id), n in counts.items():
             if org_id in grouping.row_of:
                 key = (grouping.row_of[org_id].pk, category_id)
                 group_counts[key] = group_counts.get(key, 0) + n
-    inspections = inspection_rows(findings, rectifications, today)
+    inspections = inspection_rows(sums.inspection_findings, sums.inspection_measures)
     for inspection in inspections:
         inspection.time_share = inspection_time_share(inspection, today)
         inspection.days_to_report = (inspection.report_due_date - today).days if inspection.report_due_date else None
@@ -137,7 +172,7 @@ def dashboard_build(user: User, filters: DashboardFilter, today: datetime.date |
         filters=filters,
         today=today,
         headline=headline_figures(cells, measures),
-        lifecycle=lifecycle_figures(rectifications, today),
+        lifecycle=LifecycleFigures(**sums.lifecycle),
         branches=branches,
         overdue_ranking=ranking_by_overdue(branches),
         completion_ranking=ranking_by_completion(branches),
@@ -145,11 +180,7 @@ def dashboard_build(user: User, filters: DashboardFilter, today: datetime.date |
         heat_rows=heat_rows_of(branches, categories, counts),
         heat_max=max(counts.values(), default=0),
         recurrences=recurrence_rows(cells, branches, categories),
-        trend=monthly_trend(
-            dashboard_findings(user, filters, with_period=False),
-            dashboard_rectifications(user, filters, with_period=False),
-            until=min(filters.date_to or today, today),
-        ),
+        trend=trend_points(sums.new_by_month, sums.closed_by_month, until=trend_until(filters, today)),
         inspections=inspections,
         escalations=list(recent_escalations(user, filters)),
         scope=[filters.organization] if filters.organization else dashboard_scope(user),

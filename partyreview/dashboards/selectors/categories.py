@@ -1,44 +1,27 @@
 """Categories, the heat map and recurrence (反复出现)."""
 
-import datetime
-
-from django.db.models import (
-    Count,
-    QuerySet,
-)
-
-from partyreview.dashboards.selectors.base import open_q, overdue_q
 from partyreview.dashboards.selectors.figures import Cell
 from partyreview.inspections.models import Category
 from partyreview.organizations.models import Organization
-from partyreview.rectifications.models import Rectification
 
 # ---- categories, heat map, recurrence ------------------------------------------------------------------
 
 
-def category_rows(
-    rectifications: QuerySet[Rectification], today: datetime.date, cells: dict[tuple[int, int], Cell]
-) -> list[Category]:
+def category_rows(cells: dict[tuple[int, int], Cell], category_measures: dict[int, dict[str, int]]) -> list[Category]:
     """问题类别分布: per category with findings, its findings, recurring findings, open and overdue measures.
-    Two queries (the categories, the measures grouped by category); the findings come from ``cells``."""
+    One query (the categories); the counts come from ``cells`` and the measures summed per category."""
     findings_total: dict[int, int] = {}
     recurring: dict[int, int] = {}
     for (_org_id, category_id), cell in cells.items():
         findings_total[category_id] = findings_total.get(category_id, 0) + cell.findings
         recurring[category_id] = recurring.get(category_id, 0) + cell.recurring
-    measures = {
-        row["finding__category_id"]: row
-        for row in rectifications.order_by()
-        .values("finding__category_id")
-        .annotate(open_total=Count("pk", filter=open_q()), overdue=Count("pk", filter=overdue_q(today)))
-    }
     categories = []
     for category in Category.objects.order_by("sort_order", "id"):
         if not findings_total.get(category.pk):
             continue
         category.findings_total = findings_total[category.pk]
         category.recurring = recurring[category.pk]
-        counts = measures.get(category.pk, {"open_total": 0, "overdue": 0})
+        counts = category_measures.get(category.pk, {"open_total": 0, "overdue": 0})
         category.open_total, category.overdue = counts["open_total"], counts["overdue"]
         categories.append(category)
     return categories

@@ -18,7 +18,7 @@ from django.db.models import (
 
 from partyreview.dashboards.selectors.base import on_time_q, overdue_q, share
 from partyreview.inspections.models import Finding
-from partyreview.rectifications.models import Light, Rectification, RectificationStatus, light_q
+from partyreview.rectifications.models import Light, RectificationStatus, light_q
 
 CLOSED = RectificationStatus.CLOSED
 
@@ -56,8 +56,8 @@ class Headline:
 
 
 def headline_figures(cells: "dict[tuple[int, int], Cell]", measures: "dict[int, dict]") -> Headline:
-    """The headline is the sum of what the other tables read: the findings of ``finding_cells`` and the
-    measures of ``measure_counts``, each grouped by organisation. No query of its own."""
+    """The headline is the sum of what the other tables read: the findings per (organisation, category)
+    and the measures per organisation (``partials``). No query of its own."""
     f = {"total": sum(c.findings for c in cells.values()), "recurring": sum(c.recurring for c in cells.values())}
     r = {name: sum(row[name] or 0 for row in measures.values()) for name in MEASURE_FIGURES}
     to_close = sum((row["close_time"] for row in measures.values() if row["close_time"]), datetime.timedelta())
@@ -80,7 +80,7 @@ def headline_figures(cells: "dict[tuple[int, int], Cell]", measures: "dict[int, 
 MEASURE_FIGURES = ("rect_total", "closed", "on_time", "overdue", "submitted", "red", "yellow")
 
 
-def _measure_figures(today: datetime.date) -> dict:
+def measure_figures(today: datetime.date) -> dict:
     to_close = ExpressionWrapper(F("closed_at") - F("created_at"), output_field=DurationField())
     return {
         "rect_total": Count("pk"),
@@ -96,21 +96,19 @@ def _measure_figures(today: datetime.date) -> dict:
     }
 
 
-def measure_counts(rectifications: QuerySet[Rectification], today: datetime.date) -> dict[int, dict]:
-    """The measures' figures per responsible organisation (by id), one grouped query: the branch rows',
-    and summed, the headline's (``close_time`` is the total time from creation to closure)."""
-    return {
-        row["responsible_org_id"]: row
-        for row in rectifications.order_by().values("responsible_org_id").annotate(**_measure_figures(today))
-    }
-
-
 # ---- findings per (organisation, category): heat map, categories, recurrence, headline -----------------
 
 
 @dataclass
 class Cell:
-    """The findings of one (organisation, category): counted ones, recurring among them, and in all."""
+    """The findings of one (organisation, category): counted ones, recurring among them, and in all; which
+    the heat map, the category table, the recurrence table and the headline all sum from.
+
+    反复出现 without an EXISTS per finding (3 s over 100,000 findings): a finding recurs exactly when its
+    inspection started after the earliest inspection that found the same category in the same
+    organisation (that earliest one is then necessarily another inspection), which is ``recurring_q``
+    stated per group (``counted_per_cell``). The earliest inspection is looked for among the scope's
+    findings without filters: an earlier inspection counts even when the filter leaves it out."""
 
     findings: int = 0
     recurring: int = 0
@@ -118,32 +116,7 @@ class Cell:
     inspections: int = 0
 
 
-def finding_cells(findings: QuerySet[Finding], everywhere: QuerySet[Finding]) -> dict[tuple[int, int], Cell]:
-    """Findings per (organisation id, category id), which the heat map, the category table, the recurrence
-    table and the headline all sum from. Two grouped queries.
-
-    反复出现 without an EXISTS per finding (3 s over 100,000 findings): a finding recurs exactly when its
-    inspection started after the earliest inspection that found the same category in the same
-    organisation (that earliest one is then necessarily another inspection), which is ``recurring_q``
-    stated per group (``_counted_per_cell``). ``everywhere`` is the scope's findings without filters: an
-    earlier inspection counts even when the filter leaves it out."""
-    cells: dict[tuple[int, int], Cell] = {}
-    first: dict[tuple[int, int], datetime.date] = {}
-    for row in (
-        everywhere.order_by()
-        .values("organization_id", "category_id")
-        .annotate(n=Count("pk"), inspections=Count("inspection_id", distinct=True), first=Min("inspection__start_date"))
-    ):
-        key = (row["organization_id"], row["category_id"])
-        first[key] = row["first"]
-        cells[key] = Cell(times_found=row["n"], inspections=row["inspections"])
-    for org_id, category_id, n, recurring in _counted_per_cell(findings, everywhere):
-        cell = cells.setdefault((org_id, category_id), Cell())
-        cell.findings, cell.recurring = n, recurring
-    return {key: cell for key, cell in cells.items() if cell.findings}
-
-
-def _counted_per_cell(findings: QuerySet[Finding], everywhere: QuerySet[Finding]) -> list[tuple[int, int, int, int]]:
+def counted_per_cell(findings: QuerySet[Finding], everywhere: QuerySet[Finding]) -> list[tuple[int, int, int, int]]:
     """(organisation id, category id, findings, recurring findings) of ``findings``, in one query.
 
     Joining each counted finding to its cell's earliest inspection date happens in the database: grouped

@@ -3,53 +3,38 @@
 import datetime
 
 from django.db.models import (
-    Count,
-    Exists,
-    OuterRef,
-    Q,
     QuerySet,
 )
 
 from partyreview.accounts.models import Role, User
 from partyreview.dashboards.permissions import DASHBOARD_ROLES, dashboard_scope_q
-from partyreview.dashboards.selectors.base import DashboardFilter, focus_q, overdue_q
-from partyreview.inspections.models import Finding, Inspection
+from partyreview.dashboards.selectors.base import DashboardFilter, focus_q
+from partyreview.inspections.models import Inspection
 from partyreview.organizations.models import Organization
 from partyreview.organizations.permissions import grants_of
-from partyreview.rectifications.models import Escalation, Rectification, RectificationStatus
+from partyreview.rectifications.models import Escalation, RectificationStatus
 
 CLOSED = RectificationStatus.CLOSED
 
 # ---- inspections against their report deadline --------------------------------------------------------
 
 
-def inspection_rows(
-    findings: QuerySet[Finding], rectifications: QuerySet[Rectification], today: datetime.date
-) -> list[Inspection]:
-    """整改进度 per inspection with findings in the viewer's scope, newest first. Three queries: the
-    inspections, and the findings and measures grouped by inspection (see branch_rows for why grouped).
+def inspection_rows(inspection_findings: dict[int, int], inspection_measures: dict[int, dict]) -> list[Inspection]:
+    """整改进度 per inspection with findings in the viewer's scope, newest first: one query (the
+    inspections), the counts summed from the organisations' shares (``partials``).
 
     Attributes: ``findings_total``, ``rect_total``, ``closed``, ``overdue``, ``completion`` (percent).
     Time progress against ``report_due_date`` is ``inspection_time_share``.
     """
-    found = dict(findings.order_by().values("inspection_id").annotate(n=Count("pk")).values_list("inspection_id", "n"))
-    measures = {
-        row["finding__inspection_id"]: row
-        for row in rectifications.order_by()
-        .values("finding__inspection_id")
-        .annotate(
-            rect_total=Count("pk"),
-            closed=Count("pk", filter=Q(status=CLOSED)),
-            overdue=Count("pk", filter=overdue_q(today)),
-        )
-    }
     inspections = list(
-        Inspection.objects.filter(Exists(findings.filter(inspection_id=OuterRef("pk")))).order_by("-start_date", "-id")
+        Inspection.objects.filter(pk__in=[pk for pk, n in inspection_findings.items() if n]).order_by(
+            "-start_date", "-id"
+        )
     )
     empty = {"rect_total": 0, "closed": 0, "overdue": 0}
     for inspection in inspections:
-        counts = measures.get(inspection.pk, empty)
-        inspection.findings_total = found.get(inspection.pk, 0)
+        counts = inspection_measures.get(inspection.pk, empty)
+        inspection.findings_total = inspection_findings.get(inspection.pk, 0)
         inspection.rect_total, inspection.closed, inspection.overdue = (
             counts["rect_total"],
             counts["closed"],
