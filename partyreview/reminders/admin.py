@@ -112,7 +112,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
 @admin.register(ReminderItem)
 class ReminderItemAdmin(ReadOnlyAdmin):
-    list_display = ("run", "kind", "rectification", "recipient", "webhook", "due_date", "offset")
+    list_display = ("run", "kind", "rectification", "inspection", "recipient", "webhook", "due_date", "offset")
     list_filter = ("kind",)
-    list_select_related = ("run", "rectification__finding__inspection", "recipient", "webhook")
-    raw_id_fields = ("rectification", "recipient", "webhook", "run")
+    list_select_related = ("run", "rectification__finding__inspection", "inspection", "recipient", "webhook")
+    raw_id_fields = ("rectification", "inspection", "recipient", "webhook", "run")

@@ -396,7 +396,7 @@ class ReminderItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.rectification_id or self.due_date}"
+        return f"{self.get_kind_display()} · {self.rectification_id or self.inspection_id or self.due_date}"
 
 
 class Channel(models.TextChoices):

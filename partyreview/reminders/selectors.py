@@ -197,12 +197,11 @@ def reminder_plan(*, day: datetime.date, policy: ReminderPolicy) -> ReminderPlan
     committee = _CommitteeLeaders() if policy.escalate_committee_after_days else None
     webhooks = _Webhooks() if policy.webhooks_enabled else None
     claims = plan.claims
-    for pk, due, assignee, assignee_active, leader, leader_active, path, org_id, inspection_id, kind in rows.iterator(
-        chunk_size=5000
-    ):
+    for row in rows.iterator(chunk_size=5000):
+        pk, due, assignee, assignee_active, leader, leader_active, path, org_id, inspection_id, measure_kind = row
         days_after_due = (day - due).days
         steps = []
-        step = reminder_step(policy, days_after_due, kind=kind)
+        step = reminder_step(policy, days_after_due, kind=measure_kind)
         if step is not None:
             steps.append(step)
             kind, offset = step
