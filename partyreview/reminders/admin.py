@@ -14,8 +14,12 @@ class ReminderPolicyAdmin(admin.ModelAdmin):
     """One policy for the whole system: the list goes straight to its form, and it cannot be added or removed."""
 
     fieldsets = (
-        ("到期提醒（责任人、支部书记）", {"fields": ("days_before", "overdue_enabled", "overdue_max_interval_days")}),
+        (
+            "到期提醒（责任人、支部书记）",
+            {"fields": ("days_before", "immediate_days_before", "overdue_enabled", "overdue_max_interval_days")},
+        ),
         ("督办", {"fields": ("escalate_leader_after_days", "escalate_committee_after_days")}),
+        ("整改报告与回头看（党务工作人员）", {"fields": ("report_days_before", "follow_up_days_before")}),
         ("时间与汇总", {"fields": ("sweep_hour", "weekly_summary_enabled", "weekly_summary_weekday")}),
         ("渠道", {"fields": ("email_enabled", "webhooks_enabled")}),
     )
@@ -108,7 +112,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
 @admin.register(ReminderItem)
 class ReminderItemAdmin(ReadOnlyAdmin):
-    list_display = ("run", "kind", "rectification", "recipient", "webhook", "due_date", "offset")
+    list_display = ("run", "kind", "rectification", "inspection", "recipient", "webhook", "due_date", "offset")
     list_filter = ("kind",)
-    list_select_related = ("run", "rectification__finding__inspection", "recipient", "webhook")
-    raw_id_fields = ("rectification", "recipient", "webhook", "run")
+    list_select_related = ("run", "rectification__finding__inspection", "inspection", "recipient", "webhook")
+    raw_id_fields = ("rectification", "inspection", "recipient", "webhook", "run")

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from partyreview.common.templatetags.partyreview import days_phrase
-from partyreview.rectifications.models import RectificationStatus
+from partyreview.rectifications.models import FollowUpOutcome, RectificationStatus
 from partyreview.reminders.models import ESCALATION_KINDS, ReminderItem, ReminderKind
 
 KIND_ORDER = {kind: index for index, kind in enumerate(ReminderKind.values)}
@@ -25,6 +25,8 @@ SECTION_TITLES = {
     ReminderKind.PERIOD_REPORT: "长期坚持：请填报本期定期报告",
     ReminderKind.DUE_TODAY: "今天到期",
     ReminderKind.UPCOMING: "即将到期",
+    ReminderKind.REPORT_DUE: "整改情况报告：临近或已过报送期限",
+    ReminderKind.FOLLOW_UP_DUE: "回头看：请在复查期限内填写结论",
 }
 SHORT_LABELS = {
     ReminderKind.LEAD_ESCALATION: "领导督办",
@@ -34,7 +36,12 @@ SHORT_LABELS = {
     ReminderKind.PERIOD_REPORT: "定期报告",
     ReminderKind.DUE_TODAY: "今天到期",
     ReminderKind.UPCOMING: "即将到期",
+    ReminderKind.REPORT_DUE: "整改报告",
+    ReminderKind.FOLLOW_UP_DUE: "回头看",
 }
+# Kinds about something other than closing a measure by its deadline: each has its own section and line,
+# even when the same measure is also reminded under another kind in the same digest.
+OWN_LINE_KINDS = frozenset({ReminderKind.REPORT_DUE, ReminderKind.FOLLOW_UP_DUE})
 
 
 def absolute(path: str) -> str:
@@ -42,13 +49,9 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def rectification_url(rectification_id: int) -> str:
-    return absolute(reverse("rectifications:detail", args=[rectification_id]))
-
-
 @dataclass
 class DigestLine:
-    rectification_id: int
+    rectification_id: int | None
     kind: str
     inspection: str
     organization: str
@@ -57,6 +60,9 @@ class DigestLine:
     due_date: datetime.date
     days_left: int
     url: str
+    # The same link within the site (the in-app digest page), and what the date is called on the line.
+    path: str = ""
+    due_label: str = "整改时限"
 
     @property
     def phrase(self) -> str:
@@ -110,6 +116,10 @@ def digest_title(counts: Mapping[str, int], *, has_summary: bool = False) -> str
         )
     if total and counts.get(ReminderKind.PERIOD_REPORT) == total:
         return f"【定期报告】{total} 项长期坚持的整改措施请填报本期报告"
+    if total and counts.get(ReminderKind.REPORT_DUE) == total:
+        return f"【整改报告】{total} 次检查的整改情况报告临近报送期限或已逾期"
+    if total and counts.get(ReminderKind.FOLLOW_UP_DUE) == total:
+        return f"【回头看】{total} 项回头看临近复查期限或已逾期，请填写复查结论"
     if total:
         return f"【整改提醒】您有 {total} 项整改措施临近整改时限或需报告"
     if has_summary:
@@ -126,6 +136,10 @@ def counts_phrase(counts: Mapping[str, int]) -> str:
     for kind in (ReminderKind.OVERDUE, ReminderKind.PERIOD_REPORT, ReminderKind.DUE_TODAY, ReminderKind.UPCOMING):
         if counts.get(kind):
             parts.append(f"{SECTION_TITLES[kind]} {counts[kind]} 项")
+    if counts.get(ReminderKind.REPORT_DUE):
+        parts.append(f"整改情况报告待报送 {counts[ReminderKind.REPORT_DUE]} 份")
+    if counts.get(ReminderKind.FOLLOW_UP_DUE):
+        parts.append(f"回头看待复查 {counts[ReminderKind.FOLLOW_UP_DUE]} 项")
     return "、".join(parts)
 
 
@@ -151,43 +165,88 @@ def notification_text(counts: Mapping[str, int], summary: Mapping | None) -> tup
 
 def build_digest(items: Iterable[ReminderItem], *, day: datetime.date) -> Digest:
     """Group a recipient's items by kind. A rectification appears once, under its most pressing kind;
-    one closed since the sweep is dropped (closed rectifications are never reminded)."""
-    best: dict[int, ReminderItem] = {}
+    one closed since the sweep is dropped (closed rectifications are never reminded). A report's or a
+    回头看's reminder is a line of its own, dropped once no longer owed (a 回头看 given its outcome)."""
+    best: dict[tuple[int, str], ReminderItem] = {}
     summary = None
-    dropped: set[int] = set()
+    dropped: set[tuple[int, str]] = set()
     for item in items:
-        if item.rectification_id is None:
+        if item.kind == ReminderKind.WEEKLY_SUMMARY:
             summary = item.payload or {}
             continue
-        # Closed measures are never reminded, except a 长期坚持 one closed for its stage about its report.
-        kept_up_report = item.kind == ReminderKind.PERIOD_REPORT and item.rectification.is_kept_up
-        if item.rectification.status == RectificationStatus.CLOSED and not kept_up_report:
-            dropped.add(item.rectification_id)
+        if item.kind == ReminderKind.REPORT_DUE:
+            best[(item.inspection_id, item.kind)] = item
             continue
-        current = best.get(item.rectification_id)
+        key = (item.rectification_id, item.kind if item.kind in OWN_LINE_KINDS else "")
+        if not _still_owed(item):
+            dropped.add(key)
+            continue
+        current = best.get(key)
         if current is None or KIND_ORDER[item.kind] < KIND_ORDER[current.kind]:
-            best[item.rectification_id] = item
+            best[key] = item
+    lines = sorted(
+        (_line(item, day) for item in best.values()),
+        key=lambda line: (KIND_ORDER[line.kind], line.due_date, line.rectification_id or 0, line.inspection),
+    )
     sections: dict[str, DigestSection] = {}
-    for item in sorted(best.values(), key=lambda i: (KIND_ORDER[i.kind], i.rectification.due_date, i.rectification_id)):
-        r = item.rectification
-        # A period report's date is the period's end (the item's key), not the measure's deadline.
-        due = item.due_date if item.kind == ReminderKind.PERIOD_REPORT else r.due_date
-        section = sections.setdefault(item.kind, DigestSection(kind=item.kind, title=SECTION_TITLES[item.kind]))
-        section.lines.append(
-            DigestLine(
-                rectification_id=r.pk,
-                kind=item.kind,
-                inspection=r.finding.inspection.title,
-                organization=r.responsible_org.name,
-                measure=r.measure,
-                assignee=r.assignee.display_name,
-                due_date=due,
-                days_left=(due - day).days,
-                url=rectification_url(r.pk),
-            )
-        )
+    for line in lines:
+        section = sections.setdefault(line.kind, DigestSection(kind=line.kind, title=SECTION_TITLES[line.kind]))
+        section.lines.append(line)
     ordered = sorted(sections.values(), key=lambda s: KIND_ORDER[s.kind])
     return Digest(day=day, sections=ordered, summary=summary, dropped=len(dropped))
+
+
+def _still_owed(item: ReminderItem) -> bool:
+    """Closed measures are never reminded, except a 长期坚持 one closed for its stage about its report, and
+    a closed measure's 回头看 while that check still awaits its outcome."""
+    r = item.rectification
+    if item.kind == ReminderKind.FOLLOW_UP_DUE:
+        return any(
+            review.outcome == FollowUpOutcome.PENDING and review.due_date == item.due_date
+            for review in r.follow_ups.all()
+        )
+    if item.kind == ReminderKind.PERIOD_REPORT and r.is_kept_up:
+        return True
+    return r.status != RectificationStatus.CLOSED
+
+
+def _line(item: ReminderItem, day: datetime.date) -> DigestLine:
+    if item.kind == ReminderKind.REPORT_DUE:
+        inspection = item.inspection
+        path = reverse("inspections:detail", args=[inspection.pk])
+        return DigestLine(
+            rectification_id=None,
+            kind=item.kind,
+            inspection=inspection.title,
+            organization=inspection.inspecting_org.name,
+            measure=f"报送“{inspection.title}”整改情况报告",
+            assignee="",
+            due_date=item.due_date,
+            days_left=(item.due_date - day).days,
+            url=absolute(path),
+            path=path,
+            due_label="整改报告期限",
+        )
+    r = item.rectification
+    # A period report's date is the period's end (the item's key), a 回头看's the check's deadline, not
+    # the measure's own deadline.
+    own_date = item.kind in (ReminderKind.PERIOD_REPORT, ReminderKind.FOLLOW_UP_DUE)
+    due = item.due_date if own_date else r.due_date
+    # No 回头看 page exists yet: the measure's page is where its checks are listed.
+    path = reverse("rectifications:detail", args=[r.pk])
+    return DigestLine(
+        rectification_id=r.pk,
+        kind=item.kind,
+        inspection=r.finding.inspection.title,
+        organization=r.responsible_org.name,
+        measure=f"回头看：{r.measure}" if item.kind == ReminderKind.FOLLOW_UP_DUE else r.measure,
+        assignee=r.assignee.display_name,
+        due_date=due,
+        days_left=(due - day).days,
+        url=absolute(path),
+        path=path,
+        due_label="复查期限" if item.kind == ReminderKind.FOLLOW_UP_DUE else "整改时限",
+    )
 
 
 def summary_links(summary: Mapping) -> dict:

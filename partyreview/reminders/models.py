@@ -97,6 +97,27 @@ class ReminderPolicy(models.Model):
         help_text="还须在部署配置中开启 REMINDER_EMAIL_ENABLED 并配置邮件服务器；用户本人也可关闭邮件提醒。",
     )
     webhooks_enabled = models.BooleanField("推送群机器人", default=True, help_text="企业微信、钉钉群机器人。")
+    immediate_days_before = models.CharField(
+        "立行立改到期前提醒（天）",
+        max_length=50,
+        default="3,1",
+        validators=[validate_days],
+        help_text="立行立改措施时限短，另按此提醒，代替上面的“到期前提醒”；逾期后与限期整改相同，逾期第 1 天起提醒。",
+    )
+    report_days_before = models.CharField(
+        "整改报告期限前提醒（天）",
+        max_length=50,
+        default="14,3",
+        validators=[validate_days],
+        help_text="检查的整改报告期限临近时提醒负责该检查的党务工作人员；期限过后再提醒一次。",
+    )
+    follow_up_days_before = models.CharField(
+        "回头看期限前提醒（天）",
+        max_length=50,
+        default="3",
+        validators=[validate_days],
+        help_text="回头看复查期限临近时提醒复查人；逾期仍未填写结论时再提醒一次。",
+    )
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
@@ -116,6 +137,21 @@ class ReminderPolicy(models.Model):
     def before_offsets(self) -> list[int]:
         """Offsets (days after the deadline, so negative or zero) of the reminders before and on the day."""
         return sorted(-d for d in parse_days(self.days_before))
+
+    @property
+    def immediate_before_offsets(self) -> list[int]:
+        """The same for 立行立改 measures, whose deadline is short and has its own cadence."""
+        return sorted(-d for d in parse_days(self.immediate_days_before))
+
+    @property
+    def report_before_offsets(self) -> list[int]:
+        """The same for an inspection's 整改报告期限."""
+        return sorted(-d for d in parse_days(self.report_days_before))
+
+    @property
+    def follow_up_before_offsets(self) -> list[int]:
+        """The same for a 回头看 task's deadline."""
+        return sorted(-d for d in parse_days(self.follow_up_days_before))
 
     def overdue_step(self, days_overdue: int) -> int | None:
         """The latest overdue reminder day at or before ``days_overdue``: 1, 2, 4, 8, then every
@@ -146,6 +182,10 @@ class ReminderKind(models.TextChoices):
     PERIOD_REPORT = "period_report", "定期报告待报"
     DUE_TODAY = "due_today", "今天到期"
     UPCOMING = "upcoming", "即将到期"
+    # An inspection's 整改情况报告 is due to the superiors (its ``report_due_date``): to its staff, no measure.
+    REPORT_DUE = "report_due", "整改报告期限"
+    # A 回头看 task (rectifications.FollowUpReview) awaits its outcome: to its inspector, about a closed measure.
+    FOLLOW_UP_DUE = "follow_up_due", "回头看期限"
     WEEKLY_SUMMARY = "weekly_summary", "每周汇总"
 
 
@@ -255,7 +295,8 @@ class ReminderItem(models.Model):
 
     ``due_date`` is the deadline the reminder was planned against and ``offset`` the day relative to it
     (−7, −1, 0, 1, 2, 4, 8, …): a new deadline makes new keys, so an approved extension re-plans by itself.
-    A weekly summary has no rectification; its ``due_date`` is the Monday of its week.
+    A weekly summary has no rectification; its ``due_date`` is the Monday of its week. A 整改报告期限
+    reminder has no rectification either but an ``inspection``, and its ``due_date`` is the report's.
     """
 
     # A sweep at committee scale writes hundreds of thousands of these rows in one transaction. The ids
@@ -286,6 +327,17 @@ class ReminderItem(models.Model):
         db_constraint=False,
         db_index=False,
     )
+    # Few rows (one per inspection's staff and step), indexed by the unique constraint below.
+    inspection = models.ForeignKey(
+        "inspections.Inspection",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminder_items",
+        verbose_name="检查",
+        db_constraint=False,
+        db_index=False,
+    )
     webhook = models.ForeignKey(
         OrgWebhook,
         on_delete=models.CASCADE,
@@ -312,7 +364,8 @@ class ReminderItem(models.Model):
                 name="reminder_item_one_target",
             ),
             models.CheckConstraint(condition=Q(kind__in=ReminderKind.values), name="reminder_item_kind_valid"),
-            # Summary rows (no rectification) never collide here, NULLs being distinct; see the last one.
+            # Rows without a rectification (summaries, reports) never collide here, NULLs being distinct;
+            # see the last two.
             models.UniqueConstraint(
                 fields=["recipient", "rectification", "kind", "due_date", "offset"],
                 condition=Q(recipient__isnull=False),
@@ -325,8 +378,13 @@ class ReminderItem(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["recipient", "kind", "due_date"],
-                condition=Q(rectification__isnull=True),
+                condition=Q(rectification__isnull=True, inspection__isnull=True),
                 name="reminder_item_summary_once",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "inspection", "kind", "due_date", "offset"],
+                condition=Q(inspection__isnull=False),
+                name="reminder_item_once_per_inspection",
             ),
         ]
         indexes = [
@@ -338,7 +396,7 @@ class ReminderItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.rectification_id or self.due_date}"
+        return f"{self.get_kind_display()} · {self.rectification_id or self.inspection_id or self.due_date}"
 
 
 class Channel(models.TextChoices):

@@ -19,6 +19,8 @@ from partyreview.inspections.models import Inspection
 from partyreview.organizations.models import Membership, Organization, OrganizationKind
 from partyreview.rectifications.models import (
     Escalation,
+    FollowUpOutcome,
+    FollowUpReview,
     Rectification,
     RectificationKind,
     RectificationStatus,
@@ -50,24 +52,37 @@ class Claim(NamedTuple):
     kind: str
     due_date: datetime.date
     offset: int
+    # Set for a reminder about an inspection itself (its 整改报告期限), which has no rectification.
+    inspection_id: int | None = None
 
 
 @dataclass
 class ReminderPlan:
     claims: set[Claim] = field(default_factory=set)
-    # Weekly summary figures, by recipient id, for the summaries not yet claimed this week.
-    summaries: dict[int, dict] = field(default_factory=dict)
+    # What an item without a rectification carries, by (recipient id, kind): today the weekly summary's
+    # figures. Keyed by kind too, so that a person's summary and their report reminder neither share
+    # nor overwrite one payload.
+    payloads: dict[tuple[int, str], dict] = field(default_factory=dict)
+
+    def payload_for(self, claim: Claim) -> dict | None:
+        if claim.rectification_id is not None or claim.recipient_id is None:
+            return None
+        return self.payloads.get((claim.recipient_id, claim.kind))
 
 
-def reminder_step(policy: ReminderPolicy, days_after_due: int) -> tuple[str, int] | None:
+def reminder_step(
+    policy: ReminderPolicy, days_after_due: int, *, kind: str = RectificationKind.DEADLINE
+) -> tuple[str, int] | None:
     """The reminder a rectification is owed today: the latest scheduled day at or before today.
 
     A day missed while the system was down is caught up by the next sweep, which finds its step not yet
     claimed; a stale "7 days before" is never sent once the deadline has passed, because a later step
-    (the day itself, or an overdue step) is the latest one by then.
+    (the day itself, or an overdue step) is the latest one by then. A 立行立改 measure counts its own days
+    before (``immediate_days_before``); once late it is reminded like any other.
     """
     if days_after_due <= 0:
-        earlier = [offset for offset in policy.before_offsets if offset <= days_after_due]
+        before = policy.immediate_before_offsets if kind == RectificationKind.IMMEDIATE else policy.before_offsets
+        earlier = [offset for offset in before if offset <= days_after_due]
         if not earlier:
             return None
         offset = max(earlier)
@@ -152,8 +167,8 @@ class _Webhooks:
 def reminder_plan(*, day: datetime.date, policy: ReminderPolicy) -> ReminderPlan:
     """Every reminder owed on ``day`` under ``policy``, whether or not an earlier run already claimed it."""
     plan = ReminderPlan()
-    before = policy.before_offsets
-    horizon = day + datetime.timedelta(days=-before[0] if before else 0)
+    before = [*policy.before_offsets, *policy.immediate_before_offsets]
+    horizon = day + datetime.timedelta(days=-min(before) if before else 0)
     rows = (
         Rectification.objects.open()
         .filter(
@@ -173,6 +188,7 @@ def reminder_plan(*, day: datetime.date, policy: ReminderPolicy) -> ReminderPlan
             "responsible_org__path",
             "responsible_org_id",
             "finding__inspection_id",
+            "kind",
         )
         .order_by()
     )
@@ -181,12 +197,11 @@ def reminder_plan(*, day: datetime.date, policy: ReminderPolicy) -> ReminderPlan
     committee = _CommitteeLeaders() if policy.escalate_committee_after_days else None
     webhooks = _Webhooks() if policy.webhooks_enabled else None
     claims = plan.claims
-    for pk, due, assignee, assignee_active, leader, leader_active, path, org_id, inspection_id in rows.iterator(
-        chunk_size=5000
-    ):
+    for row in rows.iterator(chunk_size=5000):
+        pk, due, assignee, assignee_active, leader, leader_active, path, org_id, inspection_id, measure_kind = row
         days_after_due = (day - due).days
         steps = []
-        step = reminder_step(policy, days_after_due)
+        step = reminder_step(policy, days_after_due, kind=measure_kind)
         if step is not None:
             steps.append(step)
             kind, offset = step
@@ -212,12 +227,103 @@ def reminder_plan(*, day: datetime.date, policy: ReminderPolicy) -> ReminderPlan
                         claims.add(Claim(None, hook_id, pk, kind, due, offset))
     _lead_escalations(plan, day=day, secretaries=secretaries, webhooks=webhooks)
     _period_reports(plan, day=day, secretaries=secretaries, webhooks=webhooks)
+    _inspection_reports(plan, day=day, policy=policy)
+    _follow_ups(plan, day=day, policy=policy)
     if policy.weekly_summary_enabled and day.weekday() >= policy.weekly_summary_weekday:
-        plan.summaries = weekly_summaries(day=day, policy=policy)
         monday = week_start(day)
-        for user_id in plan.summaries:
+        for user_id, figures in weekly_summaries(day=day, policy=policy).items():
+            plan.payloads[(user_id, ReminderKind.WEEKLY_SUMMARY)] = figures
             claims.add(Claim(user_id, None, None, ReminderKind.WEEKLY_SUMMARY, monday, 0))
     return plan
+
+
+# How long after its date the one reminder of a passed 整改报告期限 or 回头看 deadline may still go.
+DATE_REMINDER_LOOKBACK_DAYS = 7
+
+
+def date_step(offsets: list[int], days_after_due: int) -> int | None:
+    """The step owed on a day for a deadline reminded before it (``offsets``, negative or zero) and once
+    after it: the latest configured day at or before today, or 1 from the day after the deadline on.
+    Keyed on the deadline, each step is claimed once; a missed one is caught up while it is the latest."""
+    if days_after_due >= 1:
+        return 1
+    earlier = [offset for offset in offsets if offset <= days_after_due]
+    return max(earlier) if earlier else None
+
+
+class _NearestStaff:
+    """The staff (党务工作人员) of the nearest organisation at or above a given one that has any: who an
+    inspection without named owners falls to, as the 党委 office that led it."""
+
+    def __init__(self) -> None:
+        by_path: dict[str, list[int]] = defaultdict(list)
+        rows = Membership.objects.filter(role=Role.STAFF, user__is_active=True).values_list(
+            "organization__path", "user_id"
+        )
+        for path, user_id in rows:
+            by_path[path].append(user_id)
+        self._paths = sorted(by_path.items(), key=lambda item: -len(item[0]))
+
+    def for_path(self, path: str) -> list[int]:
+        return next((users for prefix, users in self._paths if path.startswith(prefix)), [])
+
+
+def _inspection_reports(plan: ReminderPlan, *, day: datetime.date, policy: ReminderPolicy) -> None:
+    """整改报告期限: an inspection's staff are reminded before its report is due and once after. The
+    recipients are the ones the escalations go to, the inspection's owners (负责的党务工作人员); an
+    inspection without any falls to the staff of the nearest organisation at or above the one that led it.
+
+    Nothing records that the report went out, so the reminder after the date is sent once, not repeated.
+    """
+    offsets = policy.report_before_offsets
+    horizon = day + datetime.timedelta(days=-min(offsets) if offsets else 0)
+    # The reminder after the date is caught up for a week (like a lead's 督办); the window keeps every
+    # inspection of past years out of each sweep, and out of the first sweep after an upgrade.
+    since = day - datetime.timedelta(days=DATE_REMINDER_LOOKBACK_DAYS)
+    rows = list(
+        Inspection.objects.filter(
+            is_archived=False, report_due_date__lte=horizon, report_due_date__gte=since
+        ).values_list("pk", "report_due_date", "inspecting_org__path")
+    )
+    if not rows:
+        return
+    owners: dict[int, list[int]] = defaultdict(list)
+    through = Inspection.owners.through.objects.filter(
+        inspection_id__in=[pk for pk, _, _ in rows], user__is_active=True
+    ).values_list("inspection_id", "user_id")
+    for inspection_id, user_id in through:
+        owners[inspection_id].append(user_id)
+    staff = _NearestStaff()
+    for pk, due, path in rows:
+        offset = date_step(offsets, (day - due).days)
+        if offset is None:
+            continue
+        for user_id in owners.get(pk) or staff.for_path(path):
+            plan.claims.add(Claim(user_id, None, None, ReminderKind.REPORT_DUE, due, offset, inspection_id=pk))
+
+
+def _follow_ups(plan: ReminderPlan, *, day: datetime.date, policy: ReminderPolicy) -> None:
+    """回头看: the inspector of a check task without an outcome is reminded before its deadline and once after.
+    Keyed on the measure and the task's deadline (one pending task per measure at a time)."""
+    offsets = policy.follow_up_before_offsets
+    horizon = day + datetime.timedelta(days=-min(offsets) if offsets else 0)
+    since = day - datetime.timedelta(days=DATE_REMINDER_LOOKBACK_DAYS)
+    rows = (
+        FollowUpReview.objects.filter(
+            outcome=FollowUpOutcome.PENDING,
+            due_date__lte=horizon,
+            due_date__gte=since,
+            inspector__is_active=True,
+            rectification__finding__is_archived=False,
+            rectification__finding__inspection__is_archived=False,
+        )
+        .values_list("rectification_id", "due_date", "inspector_id")
+        .order_by()
+    )
+    for rect_id, due, inspector_id in rows:
+        offset = date_step(offsets, (day - due).days)
+        if offset is not None:
+            plan.claims.add(Claim(inspector_id, None, rect_id, ReminderKind.FOLLOW_UP_DUE, due, offset))
 
 
 def period_report_step(day: datetime.date, report_due_on: datetime.date) -> int | None:
@@ -385,7 +491,10 @@ def digest_items(
             "rectification__finding__inspection",
             "rectification__responsible_org",
             "rectification__assignee",
-        ).order_by("rectification__due_date", "rectification_id", "id")
+            "inspection__inspecting_org",
+        )
+        .prefetch_related("rectification__follow_ups")
+        .order_by("rectification__due_date", "rectification_id", "id")
     )
 
 

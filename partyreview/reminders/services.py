@@ -42,6 +42,7 @@ from partyreview.reminders.models import (
     DeliveryStatus,
     OrgWebhook,
     ReminderItem,
+    ReminderKind,
     ReminderPolicy,
     SweepRun,
     SweepStatus,
@@ -137,21 +138,31 @@ def _claim(run: SweepRun, plan: selectors.ReminderPlan) -> None:
     the unique constraints. Afterwards ``run.reminder_items`` are exactly the new ones."""
     # A fixed order, so two sweeps that do meet on the same keys wait for each other instead of deadlocking.
     ordered = sorted(
-        plan.claims, key=lambda c: (c.rectification_id or 0, c.recipient_id or 0, c.webhook_id or 0, c.kind, c.offset)
+        plan.claims,
+        key=lambda c: (
+            c.rectification_id or 0,
+            c.inspection_id or 0,
+            c.recipient_id or 0,
+            c.webhook_id or 0,
+            c.kind,
+            c.due_date,
+            c.offset,
+        ),
     )
     if connection.vendor == "postgresql":
-        _claim_postgresql(run, ordered, plan.summaries)
+        _claim_postgresql(run, ordered, plan)
         return
     rows = (
         ReminderItem(
             run=run,
             kind=c.kind,
             rectification_id=c.rectification_id,
+            inspection_id=c.inspection_id,
             recipient_id=c.recipient_id,
             webhook_id=c.webhook_id,
             due_date=c.due_date,
             offset=c.offset,
-            payload=plan.summaries.get(c.recipient_id) if c.rectification_id is None else None,
+            payload=plan.payload_for(c),
         )
         for c in ordered
     )
@@ -159,23 +170,25 @@ def _claim(run: SweepRun, plan: selectors.ReminderPlan) -> None:
         ReminderItem.objects.bulk_create(chunk, ignore_conflicts=True)
 
 
-def _claim_postgresql(run: SweepRun, claims: list[selectors.Claim], summaries: dict[int, dict]) -> None:
+def _claim_postgresql(run: SweepRun, claims: list[selectors.Claim], plan: selectors.ReminderPlan) -> None:
     """The same insert for PostgreSQL at committee scale: COPY the keys into a temporary table, then one
     INSERT … SELECT … ON CONFLICT DO NOTHING. Building hundreds of thousands of model instances and SQL
     parameters through bulk_create took minutes; this takes seconds (docs/decisions/reminders-schedule.md)."""
     q = connection.ops.quote_name
-    columns = ("recipient_id", "webhook_id", "rectification_id", "kind", "due_date", "offset")
+    # In the order of Claim's fields.
+    columns = ("recipient_id", "webhook_id", "rectification_id", "kind", "due_date", "offset", "inspection_id")
     with connection.cursor() as cursor:
         # The table lives until the end of the session; dropped first so that two sweeps in one
         # transaction (tests do that) each start empty.
         cursor.execute("DROP TABLE IF EXISTS pg_temp.reminder_claim")
         cursor.execute(
             "CREATE TEMPORARY TABLE reminder_claim (seq serial, recipient_id bigint, webhook_id bigint, "
-            'rectification_id bigint, kind varchar(30), due_date date, "offset" smallint, payload text)'
+            'rectification_id bigint, kind varchar(30), due_date date, "offset" smallint, inspection_id bigint, '
+            "payload text)"
         )
         with cursor.copy(f"COPY reminder_claim ({', '.join(q(c) for c in columns)}, payload) FROM STDIN") as copy:
             for c in claims:
-                payload = summaries.get(c.recipient_id) if c.rectification_id is None else None
+                payload = plan.payload_for(c)
                 copy.write_row((*c, json.dumps(payload) if payload is not None else None))
         target = ", ".join(q(c) for c in columns)
         # The identifiers are our own constants; the values go as parameters.
@@ -194,8 +207,10 @@ def _digest(run: SweepRun, policy: ReminderPolicy) -> None:
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for row in mine.filter(recipient__isnull=False).values("recipient_id", "kind").annotate(n=Count("pk")).order_by():
         counts[row["recipient_id"]][row["kind"]] = row["n"]
+    # The weekly summary's figures, read by their kind: a person's report reminder has no rectification
+    # either, and must neither stand in for the summary nor be counted as one.
     summaries = dict(
-        mine.filter(rectification__isnull=True, recipient__isnull=False).values_list("recipient_id", "payload")
+        mine.filter(kind=ReminderKind.WEEKLY_SUMMARY, recipient__isnull=False).values_list("recipient_id", "payload")
     )
     url = reverse("reminders:digest", args=[run.pk])
     notifications = []

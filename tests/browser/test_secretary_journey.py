@@ -214,3 +214,35 @@ def test_several_camera_photos_and_a_removed_file(live_server, phone_page, login
     added = Evidence.objects.filter(rectification=overdue).exclude(pk__in=before)
     assert sorted(added.values_list("original_name", flat=True)) == ["photo-1.png", "photo-2.png", "计划.pdf"]
     assert phone_page.console_errors == []
+
+
+def test_the_secretary_files_a_long_term_measures_period_report_on_a_phone(
+    live_server, phone_page, login, screenshot, office_finding
+):
+    """刘洋 (第一车间党支部) reports the quarter of a 长期坚持 measure; the next report is due a period later."""
+    base = live_server.url
+    kept_up = (
+        Rectification.objects.kept_up()
+        .filter(responsible_org__name="第一车间党支部", measure__startswith="每季度在车间生产例会上")
+        .exclude(status="submitted")
+        .order_by("report_due_on", "pk")
+        .first()
+    )
+    due_before = kept_up.report_due_on
+    login(phone_page, live_server, "secretary2")
+    _open(phone_page, f"{base}/rectifications/{kept_up.pk}/")
+    phone_page.get_by_role("link", name=f"填报定期报告（本期截至 {due_before:%Y-%m-%d}）").click()
+    phone_page.wait_for_load_state("networkidle")
+    assert "长期坚持 · 每季度报告一次" in phone_page.locator(".period-due").inner_text()
+    phone_page.fill("#id_note", "本季度三次车间生产例会均通报了党建工作进展，会议纪要附后。")
+    phone_page.set_input_files("#id_files", [_file("例会纪要.pdf", PDF, "application/pdf")])
+    _fits_the_phone(phone_page)
+    screenshot(phone_page, "secretary-period-report")
+    with phone_page.expect_navigation():
+        phone_page.get_by_role("button", name="保存定期报告").click()
+    phone_page.wait_for_load_state("networkidle")
+    assert "定期报告已保存" in phone_page.content()
+    kept_up.refresh_from_db()
+    assert kept_up.report_due_on > due_before
+    assert kept_up.progress_updates.filter(note__startswith="本季度三次车间生产例会").exists()
+    assert phone_page.console_errors == []

@@ -6,7 +6,15 @@ from django.urls import reverse
 
 from partyreview.accounts.models import Notification
 from partyreview.reminders import channels, services
-from partyreview.reminders.models import Channel, Delivery, DeliveryStatus, SweepRun, SweepTrigger
+from partyreview.reminders.models import (
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    ReminderItem,
+    ReminderKind,
+    SweepRun,
+    SweepTrigger,
+)
 from tests.reminders.conftest import START
 
 
@@ -146,3 +154,14 @@ def test_the_policy_admin_opens_the_single_policy(world, client_for):
     response = client.get(reverse("admin:reminders_reminderpolicy_changelist"))
     assert response.status_code == 302 and response["Location"].endswith("/reminderpolicy/1/change/")
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_admin_lists_a_report_reminder_with_its_inspection(world, policy, sweep, client_for):
+    sweep(39 - 14)
+    item = ReminderItem.objects.get(kind=ReminderKind.REPORT_DUE)
+    page = client_for(world.root).get(reverse("admin:reminders_reminderitem_changelist"))
+    assert page.status_code == 200 and world.inspection.title in page.content.decode()
+    detail = client_for(world.root).get(reverse("admin:reminders_reminderitem_change", args=[item.pk]))
+    assert detail.status_code == 200
+    policy_page = client_for(world.root).get(reverse("admin:reminders_reminderpolicy_change", args=[policy.pk]))
+    assert "立行立改到期前提醒" in policy_page.content.decode() and "整改报告期限前提醒" in policy_page.content.decode()
