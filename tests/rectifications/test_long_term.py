@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from partyreview.common.errors import ActionRefused
 from partyreview.rectifications import services
@@ -237,3 +238,21 @@ def test_an_immediate_measure_without_a_date_is_due_thirty_days_after_the_feedba
         services.rectification_create(
             actor=world.alice, finding=finding, measure="限期整改", assignee=world.mike, due_date=None
         )
+
+
+def test_a_measure_closed_for_its_stage_speaks_of_its_period_report_not_of_a_deadline_passed(world, client_for):
+    # The stage goal was met in March; by December the stage date is long past and two reports are missing.
+    r = file_long_term(world, stage=D(2026, 6, 30))
+    report(world, r, D(2026, 3, 1))
+    with at(D(2026, 3, 5)):
+        services.rectification_submit(actor=world.sam, rectification=r, summary="制度已建立", files=[pdf_upload()])
+        services.rectification_close(actor=world.alice, rectification=r, note="制度已建立并运行", effect="substantive")
+    sam = client_for(world.sam)
+    with at(D(2026, 12, 1)):
+        home = sam.get(reverse("rectifications:my_branch")).content.decode()
+        form = sam.get(reverse("rectifications:report_period", args=[r.pk])).content.decode()
+    card = home[home.index(f'href="{reverse("rectifications:detail", args=[r.pk])}"') - 1500 :]
+    summary = form[form.index("branch-summary") :]
+    for page in (card[:1600], summary[:1500]):
+        assert "定期报告已过期" in page
+        assert "逾期 1" not in page and "剩余" not in page

@@ -64,6 +64,29 @@ def days_phrase(days: int) -> str:
     return f"逾期 {-days} 天"
 
 
+@register.simple_tag
+def deadline_phrase(rectification: object) -> str:
+    """What a measure's card says of its time, one rule for every card: an open measure its days (剩余 N 天 /
+    逾期 N 天, red when overdue); a 长期坚持 measure kept up, unless its stage goal is overdue, its period
+    report (本期报告截至 03-31 / 定期报告已过期); a closed one, even closed for its stage, no deadline at all
+    (it was met or missed: the timeliness badge says which)."""
+    r = rectification
+    if r.is_kept_up and not r.is_overdue:
+        late = r.report_overdue
+        text = "定期报告已过期" if late else (f"本期报告截至 {r.report_due_on:%m-%d}" if r.report_due_on else "")
+        css = "period-due"
+    elif r.is_closed or not r.has_deadline:
+        return ""
+    else:
+        late = r.is_overdue
+        text, css = days_phrase(r.days_left), "days-left"
+    if not text:
+        return ""
+    return format_html(
+        '<span class="ms-auto small text-nowrap {}{}">{}</span>', css, " text-danger fw-semibold" if late else "", text
+    )
+
+
 @register.simple_tag(takes_context=True)
 def querystring_without(context: dict, *keys: str) -> str:
     """The current query string minus some keys (for pagination and sort links that keep filters)."""
