@@ -218,14 +218,15 @@ def _pair_objects() -> Objects:
         closed = Rectification.objects.filter(responsible_org=branch, status="closed").exclude(
             follow_ups__outcome="pending"
         )
-        bag["followup"] = FollowUpReview.objects.filter(
-            rectification__responsible_org=branch, outcome="pending"
-        ).first() or services.followup_schedule(
-            actor=staff,
-            rectifications=[closed.first()],
-            inspector=staff,
-            due_date=local_today() + datetime.timedelta(days=30),
-        )[0]
+        bag["followup"] = (
+            FollowUpReview.objects.filter(rectification__responsible_org=branch, outcome="pending").first()
+            or services.followup_schedule(
+                actor=staff,
+                rectifications=[closed.first()],
+                inspector=staff,
+                due_date=local_today() + datetime.timedelta(days=30),
+            )[0]
+        )
         secretary = User.objects.filter(memberships__organization=branch, memberships__role="secretary").first()
         bag["meeting"] = MeetingRecord.objects.filter(organization=branch).first() or orglife.meeting_record(
             actor=secretary,
