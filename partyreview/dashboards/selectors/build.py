@@ -29,6 +29,7 @@ from partyreview.dashboards.selectors.inspections import (
     recent_escalations,
 )
 from partyreview.dashboards.selectors.lifecycle import LifecycleFigures, lifecycle_figures
+from partyreview.dashboards.selectors.pairs import RecurrencePair, recurrence_pairs
 from partyreview.dashboards.selectors.trend import MonthPoint, monthly_trend
 from partyreview.inspections.models import Category, Inspection
 from partyreview.organizations.models import Organization
@@ -82,6 +83,9 @@ class Dashboard:
     groups: list[GroupRow] | None = None
     group_heat_rows: list[HeatRow] | None = None
     group_heat_max: int = 0
+    # The shown recurrence rows' findings paired with the earlier ones they resemble (pairs.py); few, so
+    # kept in the summary a reload reads as well.
+    recurrence_pairs: list[RecurrencePair] = field(default_factory=list)
     # When the figures were counted: the page shows it, since they may come from the cache (cache.py),
     # under this key (None: not cached).
     computed_at: datetime.datetime = field(default_factory=timezone.now)
@@ -129,6 +133,8 @@ def dashboard_build(user: User, filters: DashboardFilter, today: datetime.date |
             if org_id in grouping.row_of:
                 key = (grouping.row_of[org_id].pk, category_id)
                 group_counts[key] = group_counts.get(key, 0) + n
+    recurrences = recurrence_rows(cells, branches, categories)
+    shown_cells = [(row["organization_id"], row["category_id"]) for row in recurrences[:RECURRENCE_ROWS]]
     inspections = inspection_rows(findings, rectifications, today)
     for inspection in inspections:
         inspection.time_share = inspection_time_share(inspection, today)
@@ -144,7 +150,8 @@ def dashboard_build(user: User, filters: DashboardFilter, today: datetime.date |
         categories=categories,
         heat_rows=heat_rows_of(branches, categories, counts),
         heat_max=max(counts.values(), default=0),
-        recurrences=recurrence_rows(cells, branches, categories),
+        recurrences=recurrences,
+        recurrence_pairs=recurrence_pairs(findings, everywhere, shown_cells),
         trend=monthly_trend(
             dashboard_findings(user, filters, with_period=False),
             dashboard_rectifications(user, filters, with_period=False),
