@@ -4,12 +4,14 @@ them, beside the 回头看 反弹 count; a recurrence whose wording differs is c
 pairs cost the same two queries for two recurrences or forty."""
 
 import datetime
+from io import BytesIO
 
 import pytest
 from django.db import connection
 from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from partyreview.dashboards.selectors import DashboardFilter, dashboard_build
 from partyreview.dashboards.selectors.pairs import PAIRS_SHOWN
@@ -42,6 +44,19 @@ def test_the_page_names_both_findings_by_inspection_and_item_and_links_them(data
     assert f"2026年巡察第{f['F1'].sequence}项" in page
     assert f"2025年专项检查第{f['F0'].sequence}项" in page
     assert 'data-figure="relapsed-beside-pairs">0<' in page
+
+
+def test_the_export_lists_the_pairs(dataset, client_for):
+    f = dataset.findings
+
+    response = client_for(dataset.world.leo).get(reverse("dashboards:export"))
+
+    rows = [[c.value for c in row] for row in load_workbook(BytesIO(response.content))["前后相似的问题"].iter_rows()]
+    assert rows[0][:3] == ["党组织", "问题类别", "本次问题"]
+    assert [(r[0], r[2], r[4], r[6]) for r in rows[1:]] == [
+        ("机关第一党支部", f"2026年巡察第{f['F1'].sequence}项", f"2025年专项检查第{f['F0'].sequence}项", 1.0),
+        ("生产第一党支部", f"2026年巡察第{f['F4'].sequence}项", f"2025年专项检查第{f['F0b'].sequence}项", 1.0),
+    ]
 
 
 def test_a_relapse_found_by_a_look_back_is_counted_beside_the_pairs(dataset, client_for):
