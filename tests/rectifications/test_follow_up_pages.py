@@ -328,7 +328,7 @@ def test_a_second_outcome_is_refused_and_never_overwrites_the_first(world, clien
 
     assert response.status_code == 200
     assert "该回头看已有结论（整改到位）" in response.content.decode()
-    assert "您填写的内容未保存：</strong><span class=\"text-pre\">问题又出现" in response.content.decode()
+    assert '您填写的内容未保存：</strong><span class="text-pre">问题又出现' in response.content.decode()
     review.refresh_from_db()
     assert (review.outcome, review.note) == ("rectified", "制度运行正常")
     assert Rectification.objects.get(pk=r.pk).status == RectificationStatus.CLOSED
