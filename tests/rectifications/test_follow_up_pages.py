@@ -178,7 +178,7 @@ def test_a_measure_scheduled_by_a_colleague_after_the_preview_refuses_the_confir
 
     response = client.post(SCHEDULE, _plan(world, world.alice, action="confirm", planned=[first.pk, second.pk]))
 
-    assert "预览之后有措施发生了变化" in response.content.decode()
+    assert "预览之后计划有变化" in response.content.decode()
     assert [r.pk for r in response.context["plan"]] == [second.pk]
     assert not second.follow_ups.exists()
     assert first.follow_ups.get().inspector == world.gina
@@ -192,7 +192,7 @@ def test_scheduling_twice_by_a_double_submit_schedules_once(world, client_for):
     client.post(SCHEDULE, data)
     again = client.post(SCHEDULE, data)
 
-    assert "预览之后有措施发生了变化" in again.content.decode()
+    assert "预览之后计划有变化" in again.content.decode()
     assert r.follow_ups.count() == 1
 
 

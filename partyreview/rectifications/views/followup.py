@@ -113,7 +113,9 @@ def followup_schedule(request: HttpRequest) -> HttpResponse:
                     form.add_error(None, "请至少勾选一项要回头看的整改措施。")
                 elif not planned_ids <= plan_ids:
                     form.add_error(
-                        None, "预览之后有措施发生了变化（已被安排回头看或已重新打开），请核对下面的计划后重新确认。"
+                        None,
+                        "预览之后计划有变化（条件有改动，或有措施已被安排回头看、已重新打开），"
+                        "请核对下面的计划后重新确认。",
                     )
                     planned_ids = plan_ids
                 else:
