@@ -10,6 +10,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from partyreview.accounts.models import Notification
 from partyreview.common.dates import local_today
 from partyreview.inspections.models import Finding
 from partyreview.inspections.services import inspection_create
@@ -71,14 +72,19 @@ def test_alice_previews_an_inspections_closed_measures_and_nothing_is_scheduled_
     ]
 
 
-def test_alice_may_leave_a_measure_of_the_preview_out(world, client_for):
+def test_alice_may_leave_a_measure_of_the_preview_out_and_gina_is_told_where_her_tasks_are(
+    world, client_for, django_capture_on_commit_callbacks
+):
     kept = world.rectification(world.a1, state="closed")
     left_out = world.rectification(world.a1, state="closed")
 
-    client_for(world.alice).post(SCHEDULE, _plan(world, world.gina, action="confirm", planned=[kept.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.alice).post(SCHEDULE, _plan(world, world.gina, action="confirm", planned=[kept.pk]))
 
     assert list(FollowUpReview.objects.values_list("rectification_id", flat=True)) == [kept.pk]
     assert not left_out.follow_ups.exists()
+    notice = Notification.objects.get(recipient=world.gina, kind="follow_up")
+    assert (notice.title, notice.url) == ("回头看任务：1 项已销号整改措施", MINE)
 
 
 def test_a_sample_per_branch_confirmed_is_the_sample_previewed(world, client_for):
