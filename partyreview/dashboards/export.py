@@ -152,6 +152,26 @@ def dashboard_workbook(dashboard: Dashboard) -> bytes:
         [24, 36, 16, 12, 12],
     )
 
+    pairs = _sheet(
+        book,
+        "前后相似的问题",
+        ["党组织", "问题类别", "本次问题", "本次问题描述", "此前相似问题", "此前问题描述", "相似度"],
+        [
+            [
+                p.finding.organization.name,
+                p.finding.category.name,
+                f"{p.finding.inspection.title}第{p.finding.sequence}项",
+                p.finding.description,
+                f"{p.earlier.inspection.title}第{p.earlier.sequence}项",
+                p.earlier.description,
+                round(p.score, 4),
+            ]
+            for p in d.recurrence_pairs
+        ],
+        [24, 36, 24, 40, 24, 40, 8],
+    )
+    _percent_columns(pairs, 7)
+
     _sheet(
         book,
         "月度趋势",

@@ -66,14 +66,20 @@ MAX_SIMILARITY_CANDIDATES = 200
 NOT_TEXT = re.compile(r"[\W_]+")
 
 
-def _bigrams(text: str) -> set[str]:
+def text_bigrams(text: str) -> set[str]:
+    """The character bigrams ``text_similarity`` compares (punctuation and spaces left out)."""
     plain = NOT_TEXT.sub("", text or "")
     return {plain[i : i + 2] for i in range(len(plain) - 1)} or ({plain} if plain else set())
 
 
 def text_similarity(a: str, b: str) -> float:
     """Jaccard similarity of the two texts' character bigrams (punctuation and spaces ignored), 0 to 1."""
-    first, second = _bigrams(a), _bigrams(b)
+    first, second = text_bigrams(a), text_bigrams(b)
+    return bigram_similarity(first, second)
+
+
+def bigram_similarity(first: set[str], second: set[str]) -> float:
+    """Jaccard similarity of two bigram sets (``text_bigrams``), 0 to 1: for callers comparing many pairs."""
     if not first or not second:
         return 0.0
     return len(first & second) / len(first | second)

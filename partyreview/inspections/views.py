@@ -47,7 +47,8 @@ from partyreview.rectifications import counts
 from partyreview.rectifications import services as rectification_services
 from partyreview.rectifications.filters import FindingFilter
 from partyreview.rectifications.forms.staff import MeasureForm, MeasureFormSet
-from partyreview.rectifications.permissions import rectifications_visible_to
+from partyreview.rectifications.models import FollowUpOutcome
+from partyreview.rectifications.permissions import followups_visible_to, rectifications_visible_to
 from partyreview.rectifications.selectors import (
     FindingStatus,
     extensions_awaiting_decision,
@@ -100,6 +101,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "overdue_count": counts.count(overdue),
         "due_soon_count": counts.count(due_soon),
         "reports": reports[:WORKBENCH_ROWS],
+        # 回头看 given to this staff member and not yet decided: one small count.
+        "followup_count": followups_visible_to(user).filter(inspector=user, outcome=FollowUpOutcome.PENDING).count(),
         "report_window": REPORT_DUE_WINDOW_DAYS,
         "recent_inspections": inspections_for_list(
             inspections.filter(is_archived=False).order_by("-start_date", "-id")

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from partyreview.accounts.models import Role, User
 from partyreview.organizations.models import Organization
 from partyreview.organizations.permissions import has_role_over, is_admin, roles_over, scope_q
-from partyreview.rectifications.models import Evidence, Rectification
+from partyreview.rectifications.models import Evidence, FollowUpReview, Rectification
 
 STAFF = {Role.STAFF}
 REPORTERS = {Role.SECRETARY}
@@ -64,3 +64,10 @@ def can_escalate(user: User, rectification: Rectification) -> bool:
 def can_escalate_organization(user: User, organization: Organization) -> bool:
     """督办 a whole branch from the dashboard: the same people who may press one of its measures."""
     return has_role_over(user, organization, {Role.LEADER, Role.STAFF}) or is_admin(user)
+
+
+def followups_visible_to(user: User) -> QuerySet[FollowUpReview]:
+    """回头看 tasks whose measure is in the user's scope: the same 404 as the measure for everyone else."""
+    if not user.is_authenticated:
+        return FollowUpReview.objects.none()
+    return FollowUpReview.objects.filter(rectification__in=rectifications_visible_to(user))

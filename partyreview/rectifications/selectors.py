@@ -1,19 +1,32 @@
 """Non-trivial reads: derived facts (overdue, on time, lights, a finding's status) computed in SQL."""
 
+import calendar
 import datetime
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from partyreview.accounts.models import Role, User
 from partyreview.common.dates import local_today, value_text
 from partyreview.inspections.models import Finding, Inspection
-from partyreview.organizations.models import Organization
+from partyreview.organizations.models import Membership, Organization
 from partyreview.organizations.permissions import grants_of, scope_q
 from partyreview.rectifications.models import (
     DUE_SOON_DAYS,
@@ -431,6 +444,44 @@ def followup_candidates(
     for measures in by_branch.values():
         sample.extend(measures if len(measures) <= per_branch else chooser.sample(measures, per_branch))
     return sorted(sample, key=lambda r: (r.responsible_org_id, r.pk))
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` earlier, clamped to the end of a shorter month (销号满 N 个月 counts from it)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
+def followups_for_list(qs: QuerySet[FollowUpReview], today: datetime.date | None = None) -> QuerySet[FollowUpReview]:
+    """回头看任务 for a list: pending first (the nearest deadline first), then the decided ones, the newest
+    decision first; ``is_overdue`` annotated (pending past its deadline). One query whatever the length."""
+    today = today or local_today()
+    pending = Q(outcome=FollowUpOutcome.PENDING)
+    return (
+        qs.select_related(
+            "rectification__finding__inspection", "rectification__responsible_org", "inspector", "created_by"
+        )
+        .annotate(
+            is_open=Case(When(pending, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            is_overdue=Case(
+                When(pending & Q(due_date__lt=today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by("is_open", "due_date", "-decided_at", "id")
+    )
+
+
+def followup_inspectors(user: User) -> QuerySet[User]:
+    """Who may be chosen to check (复查人): the user and the staff of the organisations in the user's staff
+    scope. The service checks again that the one chosen covers every measure of the plan."""
+    staff_here = Membership.objects.filter(
+        scope_q(user, field="organization", roles={Role.STAFF}), role=Role.STAFF
+    ).values("user_id")
+    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=staff_here), is_active=True).order_by("full_name", "pk")
 
 
 def relapsed_q() -> Q:

@@ -729,7 +729,8 @@ def followup_schedule(
             kind="follow_up",
             title=f"回头看任务：{len(reviews)} 项已销号整改措施",
             body=f"请于 {due_date:%Y-%m-%d} 前完成复查并填写结论。",
-            url=_url(reviews[0].rectification),
+            # The inspector's task list, where each check's outcome form is.
+            url=reverse("rectifications:followup_mine"),
             actor=actor,
         )
     return reviews

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partyreview.rectifications.views import audit, branch, detail, staff
+from partyreview.rectifications.views import audit, branch, detail, followup, staff
 
 app_name = "rectifications"
 urlpatterns = [
@@ -14,6 +14,11 @@ urlpatterns = [
     path("<int:pk>/reopen/", staff.rectification_reopen, name="reopen"),
     path("<int:pk>/end-long-term/", staff.rectification_end_long_term, name="end_long_term"),
     path("extensions/<int:pk>/decide/", staff.extension_decide, name="extension_decide"),
+    # 回头看: the plan, the task lists and a check's outcome (staff).
+    path("follow-ups/", followup.followup_list, name="followup_list"),
+    path("follow-ups/mine/", followup.followup_mine, name="followup_mine"),
+    path("follow-ups/schedule/", followup.followup_schedule, name="followup_schedule"),
+    path("follow-ups/<int:pk>/", followup.followup_record, name="followup_record"),
     # Branch secretaries and assignees.
     path("my-branch/", branch.my_branch, name="my_branch"),
     path("<int:pk>/progress/", branch.progress_create, name="progress"),

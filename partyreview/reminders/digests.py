@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from partyreview.common.templatetags.partyreview import days_phrase
-from partyreview.rectifications.models import FollowUpOutcome, RectificationStatus
+from partyreview.rectifications.models import FollowUpOutcome, FollowUpReview, RectificationStatus
 from partyreview.reminders.models import ESCALATION_KINDS, ReminderItem, ReminderKind
 
 KIND_ORDER = {kind: index for index, kind in enumerate(ReminderKind.values)}
@@ -201,13 +201,22 @@ def _still_owed(item: ReminderItem) -> bool:
     a closed measure's 回头看 while that check still awaits its outcome."""
     r = item.rectification
     if item.kind == ReminderKind.FOLLOW_UP_DUE:
-        return any(
-            review.outcome == FollowUpOutcome.PENDING and review.due_date == item.due_date
-            for review in r.follow_ups.all()
-        )
+        return _pending_check(item) is not None
     if item.kind == ReminderKind.PERIOD_REPORT and r.is_kept_up:
         return True
     return r.status != RectificationStatus.CLOSED
+
+
+def _pending_check(item: ReminderItem) -> FollowUpReview | None:
+    """The 回头看 a FOLLOW_UP_DUE item reminds of, while it still awaits its outcome."""
+    return next(
+        (
+            review
+            for review in item.rectification.follow_ups.all()
+            if review.outcome == FollowUpOutcome.PENDING and review.due_date == item.due_date
+        ),
+        None,
+    )
 
 
 def _line(item: ReminderItem, day: datetime.date) -> DigestLine:
@@ -232,8 +241,15 @@ def _line(item: ReminderItem, day: datetime.date) -> DigestLine:
     # the measure's own deadline.
     own_date = item.kind in (ReminderKind.PERIOD_REPORT, ReminderKind.FOLLOW_UP_DUE)
     due = item.due_date if own_date else r.due_date
-    # No 回头看 page exists yet: the measure's page is where its checks are listed.
     path = reverse("rectifications:detail", args=[r.pk])
+    if item.kind == ReminderKind.FOLLOW_UP_DUE:
+        # Straight to the check's outcome form; to the inspector's task list if it was rescheduled.
+        review = _pending_check(item)
+        path = (
+            reverse("rectifications:followup_record", args=[review.pk])
+            if review
+            else reverse("rectifications:followup_mine")
+        )
     return DigestLine(
         rectification_id=r.pk,
         kind=item.kind,

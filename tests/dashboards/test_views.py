@@ -152,7 +152,16 @@ def test_export_holds_the_summary(dataset: Dataset, client_for):
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "attachment" in response["Content-Disposition"]
     book = load_workbook(BytesIO(response.content))
-    assert book.sheetnames == ["汇总", "党组织", "问题类别", "党组织×问题类别", "反复出现", "月度趋势", "检查整改进度"]
+    assert book.sheetnames == [
+        "汇总",
+        "党组织",
+        "问题类别",
+        "党组织×问题类别",
+        "反复出现",
+        "前后相似的问题",
+        "月度趋势",
+        "检查整改进度",
+    ]
     summary = {row[0].value: row[1].value for row in book["汇总"].iter_rows(min_row=2)}
     assert summary["问题数"] == 7
     assert summary["整改措施数"] == 9

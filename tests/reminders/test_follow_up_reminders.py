@@ -51,14 +51,16 @@ def test_the_inspector_is_reminded_3_days_before_and_once_after_the_deadline(wor
     assert not ReminderItem.objects.filter(rectification=review.rectification).exclude(kind=K.FOLLOW_UP_DUE).exists()
 
 
-def test_the_digest_lists_the_check_with_its_deadline_and_links_to_the_measure(world, policy, sweep, email_on, review):
+def test_the_digest_lists_the_check_with_its_deadline_and_links_to_its_outcome_form(
+    world, policy, sweep, email_on, review
+):
     run = sweep(17)
     digest = build_digest(selectors.digest_items(run_id=run.pk, recipient=world.alice), day=run.day)
     (section,) = [s for s in digest.sections if s.kind == K.FOLLOW_UP_DUE]
     (line,) = section.lines
     assert line.due_date == due(20) and line.days_left == 3 and line.due_label == "复查期限"
-    # No 回头看 page yet: the measure's page.
-    assert line.path == reverse("rectifications:detail", args=[review.rectification_id])
+    # Straight to the outcome form of the check.
+    assert line.path == reverse("rectifications:followup_record", args=[review.pk])
     assert line.measure.startswith("回头看：")
     (message,) = [m for m in mail.outbox if m.to == [world.alice.email]]
     assert message.subject == "【回头看】1 项回头看临近复查期限或已逾期，请填写复查结论"

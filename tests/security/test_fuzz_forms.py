@@ -11,8 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from partyreview.common.dates import local_today
 from partyreview.inspections.models import Finding
 from partyreview.rectifications.models import ProgressUpdate
+from partyreview.rectifications.services import followup_schedule
 from tests.conftest import build_world
 
 PAYLOAD = "<script>alert('x')</script>"
@@ -107,6 +109,10 @@ class HostileInput(TestCase):
         self.w = build_world()
         self.measure = self.w.rectification(self.w.a1, state="in_progress")
         self.submitted = self.w.rectification(self.w.a1, state="submitted")
+        closed = self.w.rectification(self.w.a1, state="closed")
+        (self.follow_up,) = followup_schedule(
+            actor=self.w.alice, rectifications=[closed], inspector=self.w.alice, due_date=local_today()
+        )
         self.staff = Client()
         self.staff.force_login(self.w.alice)
         self.secretary = Client()
@@ -120,6 +126,8 @@ class HostileInput(TestCase):
             (self.secretary, f"/rectifications/{self.measure.pk}/progress/"),
             (self.secretary, f"/rectifications/{self.measure.pk}/extension/"),
             (self.secretary, f"/orglife/branches/{self.w.a1.pk}/meetings/new/"),
+            (self.staff, f"/rectifications/follow-ups/schedule/?inspection={self.w.inspection.pk}"),
+            (self.staff, f"/rectifications/follow-ups/{self.follow_up.pk}/"),
         ]
         self.forms = []
         for client, url in self.pages:

@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partyreview.accounts.models import User
+from partyreview.common.dates import local_today
 from partyreview.inspections.models import Finding
 from partyreview.organizations.models import Organization
 
@@ -112,6 +113,11 @@ TABLE: dict[str, Row] = {
     "rectifications:evidence_download": Row((L, O, O, O, N, O), "evidence"),
     "rectifications:extension_decide": Row((L, O, F, F, N, O), "extension"),
     "rectifications:extension_request": Row((L, F, F, A, N, F), "rectification"),
+    # 回头看: staff pages; a check of a measure is staff's to decide (403 in scope, 404 outside).
+    "rectifications:followup_list": Row((L, O, F, F, F, O)),
+    "rectifications:followup_mine": Row((L, O, F, F, F, O)),
+    "rectifications:followup_record": Row((L, O, F, F, N, O), "followup"),
+    "rectifications:followup_schedule": Row((L, O, F, F, F, O)),
     "rectifications:list": Row((L, O, O, O, O, O)),
     "rectifications:my_branch": Row((L, O, O, O, O, O)),
     "rectifications:progress": Row((L, A, F, A, N, A), "rectification"),
@@ -173,7 +179,7 @@ def _pair_objects() -> Objects:
     from partyreview.orglife import services as orglife
     from partyreview.orglife.models import Breach, MeetingRecord, PartyMember
     from partyreview.rectifications import services
-    from partyreview.rectifications.models import Evidence, ExtensionRequest, Rectification
+    from partyreview.rectifications.models import Evidence, ExtensionRequest, FollowUpReview, Rectification
     from partyreview.reminders.models import SweepRun
     from tests.factories import pdf_upload
 
@@ -209,6 +215,18 @@ def _pair_objects() -> Objects:
             reason="人员调整",
         )
         bag["evidence"] = Evidence.objects.filter(rectification__responsible_org=branch).first()
+        closed = Rectification.objects.filter(responsible_org=branch, status="closed").exclude(
+            follow_ups__outcome="pending"
+        )
+        bag["followup"] = (
+            FollowUpReview.objects.filter(rectification__responsible_org=branch, outcome="pending").first()
+            or services.followup_schedule(
+                actor=staff,
+                rectifications=[closed.first()],
+                inspector=staff,
+                due_date=local_today() + datetime.timedelta(days=30),
+            )[0]
+        )
         secretary = User.objects.filter(memberships__organization=branch, memberships__role="secretary").first()
         bag["meeting"] = MeetingRecord.objects.filter(organization=branch).first() or orglife.meeting_record(
             actor=secretary,

@@ -31,6 +31,7 @@ from partyreview.dashboards.selectors.inspections import (
     recent_escalations,
 )
 from partyreview.dashboards.selectors.lifecycle import LifecycleFigures
+from partyreview.dashboards.selectors.pairs import RecurrencePair, recurrence_pairs
 from partyreview.dashboards.selectors.partials import Partial, organization_partials, partial_sums
 from partyreview.dashboards.selectors.trend import MonthPoint, trend_points
 from partyreview.inspections.models import Category, Inspection
@@ -85,6 +86,9 @@ class Dashboard:
     groups: list[GroupRow] | None = None
     group_heat_rows: list[HeatRow] | None = None
     group_heat_max: int = 0
+    # The shown recurrence rows' findings paired with the earlier ones they resemble (pairs.py); few, so
+    # kept in the summary a reload reads as well.
+    recurrence_pairs: list[RecurrencePair] = field(default_factory=list)
     # When the figures were counted: the page shows it, since they may come from the cache (cache.py),
     # under this key (None: not cached).
     computed_at: datetime.datetime = field(default_factory=timezone.now)
@@ -164,6 +168,15 @@ def dashboard_build(
             if org_id in grouping.row_of:
                 key = (grouping.row_of[org_id].pk, category_id)
                 group_counts[key] = group_counts.get(key, 0) + n
+    recurrences = recurrence_rows(cells, branches, categories)
+    shown_cells = [(row["organization_id"], row["category_id"]) for row in recurrences[:RECURRENCE_ROWS]]
+    # Each shown recurrence with the earlier finding it resembles (pairs.py): two queries, on every build,
+    # since a write anywhere in the scope may make or break a pair.
+    pairs = recurrence_pairs(
+        dashboard_findings(user, filters),
+        dashboard_findings(user, DashboardFilter(organization=filters.organization), with_period=False),
+        shown_cells,
+    )
     inspections = inspection_rows(sums.inspection_findings, sums.inspection_measures)
     for inspection in inspections:
         inspection.time_share = inspection_time_share(inspection, today)
@@ -179,7 +192,8 @@ def dashboard_build(
         categories=categories,
         heat_rows=heat_rows_of(branches, categories, counts),
         heat_max=max(counts.values(), default=0),
-        recurrences=recurrence_rows(cells, branches, categories),
+        recurrences=recurrences,
+        recurrence_pairs=pairs,
         trend=trend_points(sums.new_by_month, sums.closed_by_month, until=trend_until(filters, today)),
         inspections=inspections,
         escalations=list(recent_escalations(user, filters)),
