@@ -46,7 +46,11 @@ WITH f AS (
 ),
 r AS (
     SELECT r.id, r.responsible_org_id, r.status, r.due_date, r.warn_from, r.original_due_date,
-           r.closed_at, r.created_at, f.category_id, f.inspection_id
+           r.closed_at, r.created_at, f.category_id, f.inspection_id, r.report_due_on, r.report_warn_from,
+           -- 长期坚持 without a stage goal has no deadline; one not yet ended is kept up (its light follows
+           -- its period reports): rectifications.models.overdue_q and light_q.
+           (r.kind = 'long_term' AND r.stage_due_date IS NULL) AS no_deadline,
+           (r.kind = 'long_term' AND r.long_term_ended_at IS NULL) AS kept_up
     FROM {rect} r
     JOIN {finding} f ON f.id = r.finding_id
     JOIN {org} o ON o.id = r.responsible_org_id
@@ -54,14 +58,25 @@ r AS (
 )
 """
 
+# 逾期: open, past its deadline, and having one.
+OVERDUE = "status <> 'closed' AND due_date < %(today)s AND NOT no_deadline"
+
 # Counted over r: the same FILTERs for the headline, the branches, the categories and the inspections.
-RECT_COUNTS = """
+RECT_COUNTS = (
+    """
     COUNT(*) AS total,
     COUNT(*) FILTER (WHERE status = 'closed') AS closed,
-    COUNT(*) FILTER (WHERE status <> 'closed' AND due_date < %(today)s) AS overdue,
+    COUNT(*) FILTER (WHERE """
+    + OVERDUE
+    + """) AS overdue,
     COUNT(*) FILTER (WHERE status = 'submitted') AS submitted,
-    COUNT(*) FILTER (WHERE status <> 'closed' AND due_date >= %(today)s AND warn_from <= %(today)s) AS yellow
+    COUNT(*) FILTER (WHERE status <> 'closed' AND (
+        (kept_up AND report_warn_from <= %(today)s AND report_due_on >= %(today)s AND NOT ("""
+    + OVERDUE
+    + """))
+        OR (NOT kept_up AND due_date >= %(today)s AND warn_from <= %(today)s))) AS yellow
 """
+)
 
 QUERIES = {
     "headline_findings": SCOPED + "SELECT COUNT(*), COUNT(*) FILTER (WHERE recurring) FROM f",
@@ -69,7 +84,7 @@ QUERIES = {
     + "SELECT "
     + RECT_COUNTS
     + """,
-    COUNT(*) FILTER (WHERE status = 'closed'
+    COUNT(*) FILTER (WHERE status = 'closed' AND closed_at IS NOT NULL AND NOT no_deadline
                      AND (closed_at AT TIME ZONE '"""
     + ZONE
     + """')::date <= original_due_date) AS on_time,
@@ -93,7 +108,9 @@ QUERIES = {
     + """, fc AS (SELECT category_id, COUNT(*) AS findings, COUNT(*) FILTER (WHERE recurring) AS recurring
                   FROM f GROUP BY category_id),
     rc AS (SELECT category_id, COUNT(*) FILTER (WHERE status <> 'closed') AS open,
-                  COUNT(*) FILTER (WHERE status <> 'closed' AND due_date < %(today)s) AS overdue
+                  COUNT(*) FILTER (WHERE """
+    + OVERDUE
+    + """) AS overdue
            FROM r GROUP BY category_id)
     SELECT c.id, c.name, fc.findings, fc.recurring, COALESCE(rc.open, 0), COALESCE(rc.overdue, 0)
     FROM {cat} c JOIN fc ON fc.category_id = c.id LEFT JOIN rc ON rc.category_id = c.id
