@@ -86,6 +86,7 @@ class InspectionForm(forms.ModelForm):
             "end_date",
             "feedback_date",
             "report_due_date",
+            "report_submitted_on",
             "owners",
             "notes",
         ]
@@ -94,6 +95,7 @@ class InspectionForm(forms.ModelForm):
             "end_date": DATE,
             "feedback_date": DATE,
             "report_due_date": DATE,
+            "report_submitted_on": DATE,
             "notes": forms.Textarea(attrs={"rows": 3}),
             "owners": forms.SelectMultiple(attrs={"size": 6}),
         }
@@ -104,9 +106,11 @@ class InspectionForm(forms.ModelForm):
             "end_date": params.BoundedDateField,
             "feedback_date": params.BoundedDateField,
             "report_due_date": params.BoundedDateField,
+            "report_submitted_on": params.BoundedDateField,
         }
         help_texts = {
             "report_due_date": "留空则按反馈日期后两个月计算（巡视工作条例第二十七条）。",
+            "report_submitted_on": "向上级报送整改情况报告后填写，报送期限提醒随即停止。",
             "owners": "延期申请、申请销号和督办提醒会发给他们；留空则为您本人。按住 Ctrl 可多选。",
         }
 
@@ -131,6 +135,11 @@ class InspectionForm(forms.ModelForm):
         report = data.get("report_due_date")
         if report and feedback and report < feedback:
             self.add_error("report_due_date", "整改报告期限不能早于反馈日期。")
+        submitted = data.get("report_submitted_on")
+        if submitted and submitted > local_today():
+            self.add_error("report_submitted_on", "整改报告报送日期不能晚于今天。")
+        elif submitted and (feedback or start) and submitted < (feedback or start):
+            self.add_error("report_submitted_on", f"整改报告报送日期不能早于{'反馈' if feedback else '开始'}日期。")
         inspecting = data.get("inspecting_org")
         if inspecting:
             outside = [org.name for org in data.get("inspected_orgs") or [] if not org.is_within(inspecting)]

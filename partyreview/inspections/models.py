@@ -59,6 +59,8 @@ class Inspection(models.Model):
     report_due_date = models.DateField(
         "整改报告期限", null=True, blank=True, help_text="默认为反馈日期后两个月（巡视工作条例第二十七条）"
     )
+    # When the 整改情况报告 went to the superiors: its reminders stop, the pages say 已报送.
+    report_submitted_on = models.DateField("整改报告报送日期", null=True, blank=True)
     notes = models.TextField("备注", blank=True)
     is_archived = models.BooleanField("已归档", default=False)
     created_by = models.ForeignKey(

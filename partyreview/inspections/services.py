@@ -38,6 +38,11 @@ def _check_inspection(inspection: Inspection, inspected: Iterable[Organization])
         raise ActionRefused("反馈日期不能早于开始日期。")
     if feedback and inspection.report_due_date and inspection.report_due_date < feedback:
         raise ActionRefused("整改报告期限不能早于反馈日期。")
+    submitted = inspection.report_submitted_on
+    if submitted and submitted > local_today():
+        raise ActionRefused("整改报告报送日期不能晚于今天。")
+    if submitted and submitted < (feedback or start):
+        raise ActionRefused(f"整改报告报送日期不能早于{'反馈' if feedback else '开始'}日期。")
     outside = [org.name for org in inspected if not org.is_within(inspection.inspecting_org)]
     if outside:
         raise ActionRefused(f"被检查党组织“{'、'.join(outside)}”不在“{inspection.inspecting_org}”的范围内。")
@@ -54,6 +59,7 @@ def inspection_create(
     end_date: datetime.date | None = None,
     feedback_date: datetime.date | None = None,
     report_due_date: datetime.date | None = None,
+    report_submitted_on: datetime.date | None = None,
     notes: str = "",
     owners: Iterable[User] = (),
 ) -> Inspection:
@@ -69,6 +75,7 @@ def inspection_create(
             end_date=end_date,
             feedback_date=feedback_date,
             report_due_date=report_due_date or default_report_due_date(feedback_date),
+            report_submitted_on=report_submitted_on,
             notes=notes,
             created_by=actor,
         )

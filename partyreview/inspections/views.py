@@ -146,6 +146,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
                 end_date=data["end_date"],
                 feedback_date=data["feedback_date"],
                 report_due_date=data["report_due_date"],
+                report_submitted_on=data["report_submitted_on"],
                 notes=data["notes"],
                 owners=data["owners"],
             )

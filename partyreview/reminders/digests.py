@@ -175,7 +175,10 @@ def build_digest(items: Iterable[ReminderItem], *, day: datetime.date) -> Digest
             summary = item.payload or {}
             continue
         if item.kind == ReminderKind.REPORT_DUE:
-            best[(item.inspection_id, item.kind)] = item
+            if item.inspection.report_submitted_on is not None:
+                dropped.add((item.inspection_id, item.kind))  # reported since the sweep
+            else:
+                best[(item.inspection_id, item.kind)] = item
             continue
         key = (item.rectification_id, item.kind if item.kind in OWN_LINE_KINDS else "")
         if not _still_owed(item):

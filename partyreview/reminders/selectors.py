@@ -251,6 +251,19 @@ def date_step(offsets: list[int], days_after_due: int) -> int | None:
     return max(earlier) if earlier else None
 
 
+# An unreported 整改情况报告 is asked for once a week after its date (days 1, 8, 15, …) for eight weeks.
+REPORT_OVERDUE_DAYS = 56
+
+
+def report_step(offsets: list[int], days_after_due: int) -> int | None:
+    """The step owed on a day for an inspection's report: ``date_step`` before the date; after it, the first
+    day of the current week past the date (1, 8, 15, …), so each week's reminder is claimed once and a
+    missed sweep is caught up within its week."""
+    if days_after_due >= 1:
+        return 1 + (days_after_due - 1) // 7 * 7
+    return date_step(offsets, days_after_due)
+
+
 class _NearestStaff:
     """The staff (党务工作人员) of the nearest organisation at or above a given one that has any: who an
     inspection without named owners falls to, as the 党委 office that led it."""
@@ -269,20 +282,22 @@ class _NearestStaff:
 
 
 def _inspection_reports(plan: ReminderPlan, *, day: datetime.date, policy: ReminderPolicy) -> None:
-    """整改报告期限: an inspection's staff are reminded before its report is due and once after. The
+    """整改报告期限: an inspection's staff are reminded before its report is due and, until staff record
+    that it went out (``report_submitted_on``), once a week after it, for ``REPORT_OVERDUE_DAYS``. The
     recipients are the ones the escalations go to, the inspection's owners (负责的党务工作人员); an
     inspection without any falls to the staff of the nearest organisation at or above the one that led it.
-
-    Nothing records that the report went out, so the reminder after the date is sent once, not repeated.
     """
     offsets = policy.report_before_offsets
     horizon = day + datetime.timedelta(days=-min(offsets) if offsets else 0)
-    # The reminder after the date is caught up for a week (like a lead's 督办); the window keeps every
-    # inspection of past years out of each sweep, and out of the first sweep after an upgrade.
-    since = day - datetime.timedelta(days=DATE_REMINDER_LOOKBACK_DAYS)
+    # The window keeps every inspection of past years out of each sweep, and out of the first sweep after
+    # an upgrade.
+    since = day - datetime.timedelta(days=REPORT_OVERDUE_DAYS)
     rows = list(
         Inspection.objects.filter(
-            is_archived=False, report_due_date__lte=horizon, report_due_date__gte=since
+            is_archived=False,
+            report_submitted_on__isnull=True,
+            report_due_date__lte=horizon,
+            report_due_date__gte=since,
         ).values_list("pk", "report_due_date", "inspecting_org__path")
     )
     if not rows:
@@ -295,7 +310,7 @@ def _inspection_reports(plan: ReminderPlan, *, day: datetime.date, policy: Remin
         owners[inspection_id].append(user_id)
     staff = _NearestStaff()
     for pk, due, path in rows:
-        offset = date_step(offsets, (day - due).days)
+        offset = report_step(offsets, (day - due).days)
         if offset is None:
             continue
         for user_id in owners.get(pk) or staff.for_path(path):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from partyreview.common.dates import local_today
 from partyreview.inspections.models import Inspection
-from partyreview.inspections.services import default_report_due_date, inspection_create
+from partyreview.inspections.services import default_report_due_date, inspection_create, inspection_update
 from tests.pages import rendered
 
 TODAY = local_today()
@@ -26,6 +26,7 @@ def inspection_data(world, **overrides) -> dict:
         "end_date": "",
         "feedback_date": (TODAY - datetime.timedelta(days=2)).isoformat(),
         "report_due_date": "",
+        "report_submitted_on": "",
         "owners": [],
         "notes": "",
     }
@@ -52,6 +53,14 @@ def test_staff_create_an_inspection_and_the_report_deadline_defaults(world, clie
         ({"end_date": (TODAY - datetime.timedelta(days=20)).isoformat()}, "结束日期不能早于开始日期"),
         ({"feedback_date": (TODAY - datetime.timedelta(days=20)).isoformat()}, "反馈日期不能早于开始日期"),
         ({"report_due_date": (TODAY - datetime.timedelta(days=5)).isoformat()}, "整改报告期限不能早于反馈日期"),
+        (
+            {"report_submitted_on": (TODAY + datetime.timedelta(days=1)).isoformat()},
+            "整改报告报送日期不能晚于今天",
+        ),
+        (
+            {"report_submitted_on": (TODAY - datetime.timedelta(days=5)).isoformat()},
+            "整改报告报送日期不能早于反馈日期",
+        ),
     ],
 )
 def test_bad_inspections_are_refused_beside_the_field(world, client_for, overrides, message):
@@ -123,6 +132,16 @@ def test_the_detail_shows_progress_and_the_report_deadline(world, client_for):
     assert (totals.findings_count, totals.measures_total, totals.measures_closed) == (3, 3, 1)
     assert (totals.measures_overdue, totals.measures_submitted) == (1, 1)
     assert f"{world.inspection.report_due_date:%Y-%m-%d}" in response.content.decode()
+
+
+def test_staff_record_that_the_report_went_out_and_the_detail_says_so(world, client_for):
+    alice = client_for(world.alice)
+    url = reverse("inspections:detail", args=[world.inspection.pk])
+    assert "报送）" not in alice.get(url).content.decode()
+    inspection_update(actor=world.alice, inspection=world.inspection, report_submitted_on=TODAY)
+    page = alice.get(url).content.decode()
+    assert f"已于 {TODAY:%Y-%m-%d} 报送" in page
+    assert "剩余" not in page.split("report-deadline")[1][:300]
 
 
 def test_a_secretary_sees_only_their_branch_in_the_detail(world, client_for):

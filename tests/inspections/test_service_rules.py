@@ -40,6 +40,11 @@ def _create(world, **dates):
             {"feedback_date": TODAY, "report_due_date": TODAY - datetime.timedelta(days=1)},
             "整改报告期限不能早于反馈日期",
         ),
+        ({"feedback_date": TODAY, "report_submitted_on": TODAY + datetime.timedelta(days=1)}, "报送日期不能晚于今天"),
+        (
+            {"feedback_date": TODAY, "report_submitted_on": TODAY - datetime.timedelta(days=1)},
+            "报送日期不能早于反馈日期",
+        ),
     ],
 )
 def test_alice_cannot_create_an_inspection_whose_dates_are_out_of_order(world, dates, message):

@@ -1,4 +1,5 @@
-"""整改报告期限: the inspection's staff are reminded before the 整改情况报告 is due and once after, exactly once.
+"""整改报告期限: the inspection's staff are reminded before the 整改情况报告 is due and each week after until
+it is recorded as sent (报送), each step exactly once.
 
 The world is built on Monday 2 March 2026 (START). Alice filed the inspection with its feedback 20 days
 earlier, so its report is due two months after the feedback: 10 April, START + 39. She owns it; Gina is
@@ -31,7 +32,7 @@ def report_items(run, user) -> list[tuple[int, int]]:
     return sorted(rows.values_list("inspection_id", "offset"))
 
 
-def test_the_inspection_staff_are_reminded_14_and_3_days_before_and_once_after_the_report_date(world, policy, sweep):
+def test_the_inspection_staff_are_reminded_14_and_3_days_before_and_weekly_after_the_report_date(world, policy, sweep):
     assert world.inspection.report_due_date == REPORT_DUE
     seen: dict[str, dict[int, list]] = {name: {} for name in ("alice", "gina", "leo", "sam", "mike")}
     for days in range(0, 60):
@@ -41,7 +42,7 @@ def test_the_inspection_staff_are_reminded_14_and_3_days_before_and_once_after_t
             if got:
                 seen[name][days - 39] = got
     pk = world.inspection.pk
-    assert seen["alice"] == {-14: [(pk, -14)], -3: [(pk, -3)], 1: [(pk, 1)]}
+    assert seen["alice"] == {-14: [(pk, -14)], -3: [(pk, -3)], 1: [(pk, 1)], 8: [(pk, 8)], 15: [(pk, 15)]}
     assert seen["gina"] == seen["leo"] == seen["sam"] == seen["mike"] == {}
 
 
@@ -78,16 +79,32 @@ def test_the_same_day_swept_twice_reminds_once(world, policy, sweep, email_on):
     assert len(mail.outbox) == 1
 
 
-def test_a_missed_reminder_after_the_date_is_caught_up_once_within_a_week(world, policy, sweep):
+def test_a_missed_reminder_after_the_date_is_caught_up_once_within_its_week(world, policy, sweep):
     # The worker was down from before the date until three days after it.
     assert report_items(sweep(39 + 3), world.alice) == [(world.inspection.pk, 1)]
-    for days in range(39 + 4, 39 + 20):
+    for days in range(39 + 4, 39 + 8):
         assert report_items(sweep(days), world.alice) == []
+    assert report_items(sweep(39 + 8), world.alice) == [(world.inspection.pk, 8)]
 
 
 def test_an_inspection_whose_date_passed_long_ago_is_not_reminded(world, policy, sweep):
-    # E.g. the first sweep after an upgrade: last year's reports are not asked for.
-    assert report_items(sweep(39 + 8), world.alice) == []
+    # E.g. the first sweep after an upgrade: last year's reports are not asked for (eight weeks at most).
+    assert report_items(sweep(39 + 57), world.alice) == []
+
+
+def test_once_the_report_is_recorded_as_sent_no_reminder_asks_for_it(world, policy, sweep, email_on):
+    assert report_items(sweep(39 + 1), world.alice) == [(world.inspection.pk, 1)]
+    inspection_update(actor=world.alice, inspection=world.inspection, report_submitted_on=REPORT_DUE)
+    for days in range(39 + 2, 39 + 30):
+        assert report_items(sweep(days), world.alice) == []
+
+
+def test_a_report_sent_between_the_sweep_and_the_digest_is_left_out_of_it(world, policy, sweep):
+    run = sweep(39 - 3)
+    assert report_items(run, world.alice) == [(world.inspection.pk, -3)]
+    inspection_update(actor=world.alice, inspection=world.inspection, report_submitted_on=due(39 - 3))
+    digest = build_digest(selectors.digest_items(run_id=run.pk, recipient=world.alice), day=run.day)
+    assert digest.sections == [] and digest.dropped == 1
 
 
 def test_a_changed_report_date_replans_the_reminders(world, policy, sweep):
