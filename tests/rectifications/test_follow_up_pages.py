@@ -372,3 +372,10 @@ def test_the_task_lists_do_not_grow_with_rows(world, client_for, url):
 
     assert len(client.get(url).context["page"]) == 10
     assert small == large
+
+
+@pytest.mark.parametrize(("persona", "offered"), [("alice", True), ("gina", True), ("leo", False), ("sam", False)])
+def test_staff_find_their_look_back_tasks_in_the_menu_under_their_name(world, client_for, persona, offered):
+    page = client_for(getattr(world, persona)).get(reverse("accounts:notifications")).content.decode()
+    assert "dropdown-menu" in page
+    assert (f'href="{reverse("rectifications:followup_mine")}"' in page) is offered
