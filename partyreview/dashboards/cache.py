@@ -286,6 +286,13 @@ def dashboard_part(dashboard: Dashboard, name: str, draw: Callable[[], T]) -> T:
     return generations.remembered(f"{dashboard.cache_key}:{name}" if dashboard.cache_key else None, draw)
 
 
+def figures_row(digest: str, draw: Callable[[], str]) -> str:
+    """A row of a drawn table, kept by ``digest`` of everything it is drawn from (the ``figures_row`` tag):
+    after a write, a committee's page redraws the one group row whose figures changed."""
+    key = f"{TOPIC}:row:{digest}" if settings.CACHED_FIGURES_SECONDS > 0 else None
+    return generations.remembered(key, draw)
+
+
 # ---- what a write concerns -----------------------------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ from partyreview.dashboards.cache import (
     subtree_topic,
 )
 from partyreview.dashboards.selectors import DashboardFilter, build
+from partyreview.dashboards.templatetags import dashboard_links
 from partyreview.organizations.models import Membership
 from partyreview.rectifications import services
 from partyreview.rectifications.counts import RECORD_MODELS
@@ -366,6 +367,43 @@ def test_a_write_in_one_branch_adds_up_again_only_its_general_branchs_shares(dat
     fresh = build.dashboard_build(w.leo, DashboardFilter(), today)
     shown = dashboard_figures(w.leo, DashboardFilter(), today)
     assert shown.headline == fresh.headline and shown.lifecycle == fresh.lifecycle
+
+
+def test_a_write_redraws_only_the_rows_whose_figures_it_changed(dataset: Dataset, client_for, monkeypatch):
+    """Rows of the branch table and heat map are kept by what they show: after a finding filed in B1,
+    Leo's page redraws B1's rows and keeps A1's branch row, and reads exactly as one drawn from nothing."""
+    w = dataset.world
+    client = client_for(w.leo)
+    _load(client)
+    drawn: list[str] = []
+    real = dashboard_links.figures_row
+
+    def drawing(digest, draw):
+        def recorded():
+            html = draw()
+            drawn.append(html)
+            return html
+
+        return real(digest, recorded)
+
+    monkeypatch.setattr(dashboard_links, "figures_row", drawing)
+
+    services.finding_file(
+        actor=w.alice,
+        inspection=dataset.i1,
+        organization=w.b1,
+        category=w.category("dues_arrears"),
+        description="新发现的问题",
+        found_on=datetime.date(2026, 1, 8),
+        measures=[services.MeasureInput(measure="补缴", assignee=w.mona, due_date=datetime.date(2026, 5, 1))],
+    )
+    after, _ = _load(client)
+
+    assert any(f'data-organization="{w.b1.pk}"' in html for html in drawn)
+    assert not any(f'<tr data-organization="{w.a1.pk}"' in html for html in drawn)
+    cache.clear()
+    drawn_from_nothing, _ = _load(client)
+    assert _without_token(after) == _without_token(drawn_from_nothing)
 
 
 def test_a_write_that_changes_no_figure_retires_nothing(dataset: Dataset, client_for, monkeypatch):
