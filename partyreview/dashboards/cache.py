@@ -3,7 +3,7 @@ figures of the organisations it concerns.
 
 A committee's dashboard aggregates every measure of a thousand branches (about 2.6 s at 100,000 findings)
 and draws some 2,000 links from the result (docs/performance.md); its leads reload it far more often than
-the figures change, and while they do, secretaries and staff keep writing. So the figures are kept at two
+the figures change, and while they do, secretaries and staff keep writing. So the figures are kept at three
 grains (docs/decisions/dashboard-under-writes.md):
 
 - **each organisation's share** (``selectors.partials``: its measures and findings counted apart), under
@@ -12,12 +12,17 @@ grains (docs/decisions/dashboard-under-writes.md):
   generation of the organisation(s) it concerns — and only when a field the figures read changed: a
   progress note on a measure already in progress, an evidence upload or a notification retire nothing
   (``figures_changed``);
-- **the page's figures**, added up from the shares, under the generations of the subtrees of the viewer's
+- **each block's sum** (``_blocks``: the subtree of each organisation one level below the top of the scope,
+  a committee's general branches), added up from its organisations' shares under that subtree's generation,
+  which a write in it bumps. A committee's page after a write in one branch adds up fifty kept sums and the
+  one sum of that branch's general branch, itself from twenty shares of which one is counted afresh
+  (adding a thousand shares took longer than the SQL);
+- **the page's figures**, added up from the block sums, under the generations of the subtrees of the viewer's
   grants (or of the organisation drilled down to), keyed on the viewer's dashboard grants (two leads of
   one committee share them; a secretary grant elsewhere changes nothing, as in ``dashboard_scope_q``), the
   filters and today (overdue is a matter of the date). A write bumps the subtree generation of every
   organisation above the one it concerns, so a committee's page is recounted after a write in one of its
-  branches — from the cached shares of the other 999 branches and one branch counted afresh — while the
+  branches — from the kept sums of the other general branches and one branch counted afresh — while the
   page of another general branch stays cached.
 
 Everything is also under the "dashboard" generation, which a change to what names or files the figures
@@ -30,7 +35,8 @@ The recent escalations are read on every request (one small query; 督办 of a b
 
 A reload reads the figures without their tables' rows (``dashboard_summary``): a committee's thousand
 organisations with their figures took 160 ms to unpickle, for parts of the page that are themselves cached.
-The rows are read (``dashboard_figures``) only when a part has to be drawn, and by the export.
+The rows (``dashboard_figures``) are kept only when asked for: by the export, or to draw a part lost from
+the cache; the page's own count keeps the summary and the parts it draws.
 """
 
 import dataclasses
@@ -56,9 +62,11 @@ from partyreview.dashboards.selectors import (
     DashboardFilter,
     GatherShares,
     Partial,
+    PartialSums,
     dashboard_build,
     recent_escalations,
 )
+from partyreview.dashboards.selectors.partials import merge_sums, partial_sums
 from partyreview.organizations.models import Organization
 from partyreview.organizations.permissions import grants_of
 from partyreview.organizations.scope_keys import grants_signature
@@ -151,35 +159,82 @@ def _entry_key(user: User, filters: DashboardFilter, today: datetime.date) -> st
     )
 
 
-def _cached_shares(filters: DashboardFilter, today: datetime.date) -> GatherShares:
-    """Gives the scope's shares from the cache, counting those it lacks (in one set of queries, whatever
-    their number) and keeping them. Without a cache, counts them all."""
+def _blocks(organizations: list[Organization]) -> list[tuple[str, list[int]]]:
+    """The scope (by path) cut into the blocks whose sums are kept: the subtree of each organisation one
+    level below a top of the scope (a committee's general branches), and each top's own share. Each with
+    the generation a write to any of its organisations bumps."""
+    blocks: dict[str, tuple[str, list[int]]] = {}
+    top = ""
+    for org in organizations:
+        if not top or not org.path.startswith(top):
+            top = org.path
+        below = org.path[len(top) :].split("/", 1)[0]
+        if below:
+            head = int(below)  # a path's parts are the ids of the organisations on it
+            topic = subtree_topic(head)
+        else:
+            topic = organization_topic(org.pk)
+        blocks.setdefault(topic, (topic, []))[1].append(org.pk)
+    return list(blocks.values())
 
-    def gather(organizations: list[Organization], count: CountShares) -> dict[int, Partial]:
-        ids = [org.pk for org in organizations]
-        try:
-            everything = generations.current(TOPIC)
-            own = generations.current_many([organization_topic(pk) for pk in ids])
-            suffix = hashlib.sha256("|".join(str(p) for p in _filter_parts(filters, today)).encode()).hexdigest()
-            keys = {pk: f"{TOPIC}:{everything}:share:{pk}:{own[organization_topic(pk)]}:{suffix[:24]}" for pk in ids}
-            found = cache.get_many(list(keys.values()))
-        except Exception:  # the page never fails because of its cache
-            log.warning("缓存不可用，直接统计看板", exc_info=True)
-            return count(None)
-        shares = {pk: found[key] for pk, key in keys.items() if key in found}
-        missing = [pk for pk in ids if pk not in shares]
+
+def _cached_shares(filters: DashboardFilter, today: datetime.date) -> GatherShares:
+    """Gives the scope's shares added up, from the cache: the sum of each block (``_blocks``) under its
+    generation, those it lacks added up from their organisations' shares, themselves from the cache or
+    counted (in one set of queries, whatever their number). Without a cache, counts them all."""
+    suffix = hashlib.sha256("|".join(str(p) for p in _filter_parts(filters, today)).encode()).hexdigest()[:24]
+
+    def shares(ids: list[int], everything: int, count: CountShares, whole: bool) -> dict[int, Partial]:
+        own = generations.current_many([organization_topic(pk) for pk in ids])
+        keys = {pk: f"{TOPIC}:{everything}:share:{pk}:{own[organization_topic(pk)]}:{suffix}" for pk in ids}
+        found = cache.get_many(list(keys.values()))
+        kept = {pk: found[key] for pk, key in keys.items() if key in found}
+        missing = [pk for pk in ids if pk not in kept]
         if missing:
             # The whole scope is counted without a list of its ids (the ordinary grouped queries).
-            counted = count(None if len(missing) == len(ids) else missing)
+            counted = count(None if whole and len(missing) == len(ids) else missing)
             fresh = {pk: counted.get(pk) or Partial() for pk in missing}
-            shares.update(fresh)
+            kept.update(fresh)
             try:
                 cache.set_many({keys[pk]: share for pk, share in fresh.items()}, settings.CACHED_FIGURES_SECONDS)
             except Exception:
                 log.warning("缓存不可用，看板的分项统计未保存", exc_info=True)
-        return shares
+        return kept
+
+    def gather(organizations: list[Organization], count: CountShares) -> PartialSums:
+        try:
+            everything = generations.current(TOPIC)
+            blocks = _blocks(organizations)
+            current = generations.current_many([topic for topic, _ids in blocks])
+            keys = []
+            for topic, ids in blocks:
+                # The block's organisations are part of its key: another viewer's scope may hold fewer.
+                members = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
+                keys.append(f"{TOPIC}:{everything}:sum:{topic}:{current[topic]}:{members}:{suffix}")
+            found = cache.get_many(keys)
+            lacking = [(key, ids) for key, (_topic, ids) in zip(keys, blocks, strict=True) if key not in found]
+            if lacking:
+                wanted = [pk for _key, ids in lacking for pk in ids]
+                counted = shares(wanted, everything, count, whole=len(lacking) == len(blocks))
+        except Exception:  # the page never fails because of its cache
+            log.warning("缓存不可用，直接统计看板", exc_info=True)
+            return partial_sums(count(None))
+        if lacking:
+            fresh = {key: partial_sums({pk: counted[pk] for pk in ids}) for key, ids in lacking}
+            found.update(fresh)
+            try:
+                cache.set_many(fresh, settings.CACHED_FIGURES_SECONDS)
+            except Exception:
+                log.warning("缓存不可用，看板的分项统计未保存", exc_info=True)
+        return merge_sums(found[key] for key in keys)
 
     return gather
+
+
+def _counted(user: User, filters: DashboardFilter, today: datetime.date, key: str | None) -> Dashboard:
+    """``dashboard_build`` from the cached sums and shares (``key`` None: no cache, everything counted)."""
+    gather = _cached_shares(filters, today) if key is not None else None
+    return dashboard_build(user, filters, today, gather=gather)
 
 
 def dashboard_figures(
@@ -192,8 +247,7 @@ def dashboard_figures(
     fresh: list[Dashboard] = []
 
     def build() -> Dashboard:
-        gather = _cached_shares(filters, today) if key is not None else None
-        fresh.append(dashboard_build(user, filters, today, gather=gather))
+        fresh.append(_counted(user, filters, today, key))
         return dataclasses.replace(fresh[0], escalations=[])
 
     dashboard = generations.remembered(key, build)
@@ -205,8 +259,11 @@ def dashboard_figures(
 
 def dashboard_summary(user: User, filters: DashboardFilter, today: datetime.date | None = None) -> Dashboard:
     """``dashboard_figures`` without the rows of its tables (``LISTS``, left empty; ``has_lists`` False),
-    kept beside them under the same key: what a reload reads when the parts drawn from the rows are cached.
-    Counted afresh, the figures come whole."""
+    kept under the same key: what a reload reads when the parts drawn from the rows are cached. Counted
+    afresh, the figures come whole, and only the summary is kept: the request that counts draws every part
+    from them, so keeping the rows too (a thousand organisations: 80–100 ms of pickling after every write
+    in the scope) would serve only the export and a part lost from the cache, which count them again from
+    the kept sums."""
     today = today or local_today()
     key = _entry_key(user, filters, today)
     if key is None:
@@ -214,7 +271,7 @@ def dashboard_summary(user: User, filters: DashboardFilter, today: datetime.date
     whole: list[Dashboard] = []
 
     def build() -> Dashboard:
-        whole.append(dashboard_figures(user, filters, today))
+        whole.append(dataclasses.replace(_counted(user, filters, today, key), cache_key=key))
         return dataclasses.replace(whole[0], escalations=[], has_lists=False, **_NO_LISTS)
 
     summary = generations.remembered(f"{key}:summary", build)
@@ -227,6 +284,13 @@ def dashboard_part(dashboard: Dashboard, name: str, draw: Callable[[], T]) -> T:
     """Something drawn only from ``dashboard`` and its filters (a stretch of HTML, the charts' data), kept
     beside the figures it was drawn from: under their key, so never beside newer figures."""
     return generations.remembered(f"{dashboard.cache_key}:{name}" if dashboard.cache_key else None, draw)
+
+
+def figures_row(digest: str, draw: Callable[[], str]) -> str:
+    """A row of a drawn table, kept by ``digest`` of everything it is drawn from (the ``figures_row`` tag):
+    after a write, a committee's page redraws the one group row whose figures changed."""
+    key = f"{TOPIC}:row:{digest}" if settings.CACHED_FIGURES_SECONDS > 0 else None
+    return generations.remembered(key, draw)
 
 
 # ---- what a write concerns -----------------------------------------------------------------------------

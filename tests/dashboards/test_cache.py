@@ -17,6 +17,8 @@ from django.urls import reverse
 
 from partyreview.accounts.models import Role
 from partyreview.common import generations
+from partyreview.common.dates import local_today
+from partyreview.dashboards import cache as cache_module
 from partyreview.dashboards.cache import (
     SHARE_MODELS,
     STRUCTURE_MODELS,
@@ -26,6 +28,7 @@ from partyreview.dashboards.cache import (
     subtree_topic,
 )
 from partyreview.dashboards.selectors import DashboardFilter, build
+from partyreview.dashboards.templatetags import dashboard_links
 from partyreview.organizations.models import Membership
 from partyreview.rectifications import services
 from partyreview.rectifications.counts import RECORD_MODELS
@@ -325,6 +328,82 @@ def test_a_write_in_one_branch_recounts_only_that_branchs_share(dataset: Dataset
     # The same questions, narrowed to one branch (the organisational-life card is cached on its own).
     assert queries == DASHBOARD_QUERIES - ORGLIFE_CARD_QUERIES
     assert 'data-figure="findings">7<' in before and 'data-figure="findings">8<' in after
+
+
+def test_a_write_in_one_branch_adds_up_again_only_its_general_branchs_shares(dataset: Dataset, client_for, monkeypatch):
+    """Leo's committee page adds up the kept sums of the committee's own share, of general branch A's
+    subtree and of B's; a write in B1 adds up B's subtree again (B's share from the cache, B1's counted),
+    never A's."""
+    w = dataset.world
+    _load(client_for(w.leo))
+    asked = _shares_counted(monkeypatch)
+    summed: list[set[int]] = []
+    real = cache_module.partial_sums
+
+    def summing(partials):
+        summed.append(set(partials))
+        return real(partials)
+
+    monkeypatch.setattr(cache_module, "partial_sums", summing)
+
+    _load(client_for(w.leo))
+    assert summed == [] and asked == []  # the page itself is cached
+
+    services.finding_file(
+        actor=w.alice,
+        inspection=dataset.i1,
+        organization=w.b1,
+        category=w.category("dues_arrears"),
+        description="新发现的问题",
+        found_on=datetime.date(2026, 1, 8),
+        measures=[services.MeasureInput(measure="补缴", assignee=w.mona, due_date=datetime.date(2026, 5, 1))],
+    )
+    html, _ = _load(client_for(w.leo))
+
+    assert summed == [{w.general_b.pk, w.b1.pk}]
+    assert asked == [[w.b1.pk]]
+    assert 'data-figure="findings">8<' in html
+    today = local_today()
+    fresh = build.dashboard_build(w.leo, DashboardFilter(), today)
+    shown = dashboard_figures(w.leo, DashboardFilter(), today)
+    assert shown.headline == fresh.headline and shown.lifecycle == fresh.lifecycle
+
+
+def test_a_write_redraws_only_the_rows_whose_figures_it_changed(dataset: Dataset, client_for, monkeypatch):
+    """Rows of the branch table and heat map are kept by what they show: after a finding filed in B1,
+    Leo's page redraws B1's rows and keeps A1's branch row, and reads exactly as one drawn from nothing."""
+    w = dataset.world
+    client = client_for(w.leo)
+    _load(client)
+    drawn: list[str] = []
+    real = dashboard_links.figures_row
+
+    def drawing(digest, draw):
+        def recorded():
+            html = draw()
+            drawn.append(html)
+            return html
+
+        return real(digest, recorded)
+
+    monkeypatch.setattr(dashboard_links, "figures_row", drawing)
+
+    services.finding_file(
+        actor=w.alice,
+        inspection=dataset.i1,
+        organization=w.b1,
+        category=w.category("dues_arrears"),
+        description="新发现的问题",
+        found_on=datetime.date(2026, 1, 8),
+        measures=[services.MeasureInput(measure="补缴", assignee=w.mona, due_date=datetime.date(2026, 5, 1))],
+    )
+    after, _ = _load(client)
+
+    assert any(f'data-organization="{w.b1.pk}"' in html for html in drawn)
+    assert not any(f'<tr data-organization="{w.a1.pk}"' in html for html in drawn)
+    cache.clear()
+    drawn_from_nothing, _ = _load(client)
+    assert _without_token(after) == _without_token(drawn_from_nothing)
 
 
 def test_a_write_that_changes_no_figure_retires_nothing(dataset: Dataset, client_for, monkeypatch):

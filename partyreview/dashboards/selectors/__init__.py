@@ -42,7 +42,7 @@ from partyreview.dashboards.selectors.base import (
 )
 from partyreview.dashboards.selectors.build import CountShares, Dashboard, GatherShares, HeatRow, dashboard_build
 from partyreview.dashboards.selectors.inspections import dashboard_scope, inspection_time_share, recent_escalations
-from partyreview.dashboards.selectors.partials import Partial
+from partyreview.dashboards.selectors.partials import Partial, PartialSums
 
 __all__ = [
     "CountShares",
@@ -51,6 +51,7 @@ __all__ = [
     "GatherShares",
     "HeatRow",
     "Partial",
+    "PartialSums",
     "dashboard_build",
     "dashboard_findings",
     "dashboard_focus_choices",

@@ -32,7 +32,7 @@ from partyreview.dashboards.selectors.inspections import (
 )
 from partyreview.dashboards.selectors.lifecycle import LifecycleFigures
 from partyreview.dashboards.selectors.pairs import RecurrencePair, recurrence_pairs
-from partyreview.dashboards.selectors.partials import Partial, organization_partials, partial_sums
+from partyreview.dashboards.selectors.partials import Partial, PartialSums, organization_partials, partial_sums
 from partyreview.dashboards.selectors.trend import MonthPoint, trend_points
 from partyreview.inspections.models import Category, Inspection
 from partyreview.organizations.models import Organization
@@ -119,8 +119,8 @@ class Dashboard:
 
 # Counts the shares of the given organisations (None: of the whole scope), by id (``partials``).
 CountShares = Callable[[list[int] | None], dict[int, Partial]]
-# Gives the shares of the scope's organisations, counting with the second argument those it lacks.
-GatherShares = Callable[[list[Organization], CountShares], dict[int, Partial]]
+# Gives the shares of the scope's organisations added up, counting with the second argument those it lacks.
+GatherShares = Callable[[list[Organization], CountShares], PartialSums]
 
 
 def dashboard_shares(user: User, filters: DashboardFilter, today: datetime.date) -> CountShares:
@@ -150,12 +150,12 @@ def dashboard_build(
     user: User, filters: DashboardFilter, today: datetime.date | None = None, *, gather: GatherShares | None = None
 ) -> Dashboard:
     """Every figure for ``user`` under ``filters``: a fixed number of queries whatever the data's size.
-    The organisations' shares are counted for the whole scope at once, or given by ``gather`` (the cache:
-    dashboards/cache.py), which counts only those it lacks."""
+    The organisations' shares are counted for the whole scope at once and added up, or given added up by
+    ``gather`` (the cache: dashboards/cache.py), which counts only those it lacks."""
     today = today or local_today()
     organizations = scope_organizations(user, filters)
     count = dashboard_shares(user, filters, today)
-    sums = partial_sums(gather(organizations, count) if gather else count(None))
+    sums = gather(organizations, count) if gather else partial_sums(count(None))
     cells, measures = sums.cells, sums.measures
     rows = organization_rows(organizations, measures, cells)
     branches = branch_rows(rows)

@@ -4,12 +4,16 @@ dashboard links into the lists, keeping the dashboard's filters (see dashboards/
 ``{% figures_part "name" %}…{% endfigures_part %}``, a stretch of the page drawn only from ``dash`` and
 its filters, kept in the cache beside the figures (dashboards/cache.py)."""
 
+import dataclasses
+import hashlib
+
 from django import template
-from django.template.base import Parser, Token
+from django.db.models import Model
+from django.template.base import FilterExpression, Parser, Token
 from django.utils.safestring import SafeString
 
 from partyreview.dashboards import links
-from partyreview.dashboards.cache import dashboard_part
+from partyreview.dashboards.cache import dashboard_part, figures_row
 from partyreview.dashboards.selectors import DashboardFilter
 
 register = template.Library()
@@ -62,3 +66,41 @@ def figures_part(parser: Parser, token: Token) -> FiguresPart:
     nodelist = parser.parse(("endfigures_part",))
     parser.delete_first_token()
     return FiguresPart(bits[1][1:-1], nodelist)
+
+
+def _plain(value: object) -> object:
+    """What a row's key is made of: records by label, id and name; filters by their parts; the rest as is."""
+    if isinstance(value, Model):
+        return (value._meta.label, value.pk, str(value))
+    if isinstance(value, DashboardFilter):
+        return tuple(_plain(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, list | tuple):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+class FiguresRow(template.Node):
+    def __init__(self, source: str, values: list[FilterExpression], nodelist: template.NodeList) -> None:
+        self.source, self.values, self.nodelist = source, values, nodelist
+
+    def render(self, context: template.Context) -> SafeString:
+        # Keyed on everything the row reads (named in the tag) and the template's own text: the same
+        # figures draw the same HTML, whichever page or write they come from.
+        values = [_plain(v.resolve(context)) for v in self.values]
+        digest = hashlib.sha256(repr((self.source, values)).encode()).hexdigest()[:32]
+        return figures_row(digest, lambda: self.nodelist.render(context))
+
+
+@register.tag(name="figures_row")
+def figures_row_tag(parser: Parser, token: Token) -> FiguresRow:
+    """``{% figures_row f b.pk b.name … %}…{% endfigures_row %}``: a row of a table drawn only from the
+    values the tag names (and the filters ``f``), kept in the cache by them (``cache.figures_row``), so a
+    write redraws only the rows whose figures it changed. Name every value the row reads."""
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError("用法：{% figures_row 值… %}…{% endfigures_row %}")
+    nodelist = parser.parse(("endfigures_row",))
+    parser.delete_first_token()
+    text = parser.origin.loader.get_contents(parser.origin) if parser.origin and parser.origin.loader else ""
+    source = hashlib.sha256(f"{parser.origin.name if parser.origin else ''}|{token.position}|{text}".encode())
+    return FiguresRow(source.hexdigest(), [parser.compile_filter(b) for b in bits], nodelist)
