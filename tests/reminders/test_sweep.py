@@ -48,12 +48,13 @@ def test_a_measure_is_reminded_on_exactly_the_policy_days(world, policy, sweep):
     assert seen["sam"] == reminders
     # 督办: the responsible leader and the inspection's staff at 7 days; the committee's leads at 30.
     assert seen["leo"] == {7: [(K.ESCALATION_LEADER, 7)], 30: [(K.ESCALATION_COMMITTEE, 30)]}
-    # Alice also owns the inspection, whose 整改报告 is due on START + 39: 14 and 3 days before, once after.
+    # Alice also owns the inspection, whose 整改报告 is due on START + 39: 14 and 3 days before, then weekly.
     assert seen["alice"] == {
         7: [(K.ESCALATION_LEADER, 7)],
         15: [(K.REPORT_DUE, -14)],
         26: [(K.REPORT_DUE, -3)],
         30: [(K.REPORT_DUE, 1)],
+        37: [(K.REPORT_DUE, 8)],
     }
 
 
