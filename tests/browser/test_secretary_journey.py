@@ -233,7 +233,7 @@ def test_the_secretary_files_a_long_term_measures_period_report_on_a_phone(
     _open(phone_page, f"{base}/rectifications/{kept_up.pk}/")
     phone_page.get_by_role("link", name=f"填报定期报告（本期截至 {due_before:%Y-%m-%d}）").click()
     phone_page.wait_for_load_state("networkidle")
-    assert "长期坚持 · 每季度报告一次" in phone_page.locator(".period-due").inner_text()
+    assert "长期坚持 · 每季度报告一次" in phone_page.locator(".period-cadence").inner_text()
     phone_page.fill("#id_note", "本季度三次车间生产例会均通报了党建工作进展，会议纪要附后。")
     phone_page.set_input_files("#id_files", [_file("例会纪要.pdf", PDF, "application/pdf")])
     _fits_the_phone(phone_page)
