@@ -7,7 +7,8 @@ process. Each point pauses once per test (the file is the claim): the redelivere
 
 Points:
 - ``finding:<n>``: right after the batch holding the n-th finding this process saved — inside the
-  import's transaction (the import writes findings in bulk, so the point wraps its bulk insert);
+  import's transaction (the import writes findings in bulk, so the point wraps the recording of their
+  history, which follows each batch's insert);
 - ``import-committed``: right after an import's transaction committed, before the task returns;
 - ``sweep-claimed``: the reminder sweep has claimed its items and written its deliveries, not yet committed;
 - ``sweep-committed``: the sweep has committed, and not yet queued its e-mail and robot deliveries;
@@ -79,18 +80,18 @@ class Pauses:
 
     # ---- Celery task signals --------------------------------------------------------------------------
 
-    def counting_bulk_inserts(self, bulk_create_with_history):
-        """The import's bulk insert, wrapped: bulk inserts send no post_save, so findings are counted here."""
+    def counting_bulk_inserts(self, record_history):
+        """The import's bulk insert sends no post_save, so its findings are counted where the writer records
+        their history (``writer._record_history``, right after each batch is inserted, in the transaction)."""
 
-        def wrapped(objs, model, *args, **kwargs):
-            rows = bulk_create_with_history(objs, model, *args, **kwargs)
+        def wrapped(model, pks, *args, **kwargs):
+            record_history(model, pks, *args, **kwargs)
             if model._meta.label == "inspections.Finding":
                 before = self.findings_saved
-                self.findings_saved += len(rows)
+                self.findings_saved += len(pks)
                 for point in sorted(self.points):
                     if point.startswith("finding:") and before < int(point.split(":")[1]) <= self.findings_saved:
                         self.reach(point)
-            return rows
 
         wrapped.counts_findings = True
         return wrapped
@@ -99,8 +100,8 @@ class Pauses:
         # Wrapped here, once apps are loaded (install() runs while the settings are read).
         from partyreview.intake import writer
 
-        if not getattr(writer.bulk_create_with_history, "counts_findings", False):
-            writer.bulk_create_with_history = self.counting_bulk_inserts(writer.bulk_create_with_history)
+        if not getattr(writer._record_history, "counts_findings", False):
+            writer._record_history = self.counting_bulk_inserts(writer._record_history)
         self.reach(f"prerun:{sender.name}", list(args or []))
 
     def on_task_postrun(self, sender=None, args=None, **kwargs) -> None:
