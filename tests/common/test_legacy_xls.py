@@ -6,6 +6,8 @@ plans the same problems and measures from either file."""
 
 import datetime
 import io
+import random
+import re
 
 import openpyxl
 import pytest
@@ -178,3 +180,26 @@ def test_staff_upload_an_xls_ledger_preview_it_and_import_it(db, client, convert
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("intake:confirm", args=[batch.pk]))
     assert Finding.objects.filter(inspection=world.inspection).count() == 3
+
+
+def test_a_damaged_xls_is_refused_in_chinese_never_an_error(db, converted):
+    # Bytes flipped, runs zeroed, the file cut short: each read gives the workbook or a Chinese refusal.
+    _, xls = converted["committee ledger"]
+    rng = random.Random(20261203)
+    refused_count = 0
+    for trial in range(150):
+        data = bytearray(xls)
+        if trial % 3 == 0:
+            data = data[: rng.randrange(600, len(data))]
+        for _ in range(rng.randrange(1, 40)):
+            at = rng.randrange(512, len(data))
+            if trial % 3 == 1:
+                data[at : at + 16] = bytes(min(16, len(data) - at))
+            else:
+                data[at] = rng.randrange(256)
+        try:
+            read_spreadsheet(bytes(data))
+        except SpreadsheetRefused as refused:
+            assert re.search("[\u4e00-\u9fff]", refused.message), refused.message
+            refused_count += 1
+    assert refused_count > 30, "the damage reached the workbook's records"
