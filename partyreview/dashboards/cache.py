@@ -17,6 +17,9 @@ grains (docs/decisions/dashboard-under-writes.md):
   which a write in it bumps. A committee's page after a write in one branch adds up fifty kept sums and the
   one sum of that branch's general branch, itself from twenty shares of which one is counted afresh
   (adding a thousand shares took longer than the SQL);
+- **each shown recurrence's pairs** (``selectors.pairs``: its organisation's findings and the earlier ones
+  they resemble), under that organisation's generation like its share, so that a write elsewhere finds no
+  pair afresh;
 - **the page's figures**, added up from the block sums, under the generations of the subtrees of the viewer's
   grants (or of the organisation drilled down to), keyed on the viewer's dashboard grants (two leads of
   one committee share them; a secretary grant elsewhere changes nothing, as in ``dashboard_scope_q``), the
@@ -44,7 +47,7 @@ import datetime
 import hashlib
 import logging
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from django.conf import settings
@@ -57,15 +60,18 @@ from partyreview.common import generations
 from partyreview.common.dates import local_today
 from partyreview.dashboards.permissions import DASHBOARD_ROLES
 from partyreview.dashboards.selectors import (
+    CountPairs,
     CountShares,
     Dashboard,
     DashboardFilter,
+    GatherPairs,
     GatherShares,
     Partial,
     PartialSums,
     dashboard_build,
     recent_escalations,
 )
+from partyreview.dashboards.selectors.pairs import CellKey, RecurrencePair
 from partyreview.dashboards.selectors.partials import merge_sums, partial_sums
 from partyreview.organizations.models import Organization
 from partyreview.organizations.permissions import grants_of
@@ -86,11 +92,11 @@ STRUCTURE_MODELS = ("inspections.Category", "inspections.Inspection", "organizat
 # 回头看 reviews (问题反弹 reopens the measure in the same transaction, a save of the measure).
 SHARE_MODELS = ("inspections.Finding", "rectifications.Rectification")
 # Fields no figure reads: a save that changes only these retires nothing. Named by exclusion, so that a
-# field added later counts as read until someone states otherwise here.
+# field added later counts as read until someone states otherwise here. (A finding's description and item
+# number are read: the recurrence pairs compare the texts and show the numbers.)
 UNREAD_FIELDS = {
     "inspections.Finding": frozenset(
-        {"sequence", "severity", "description", "basis", "source", "archive_reason", "version"}
-        | {"created_by", "created_at", "updated_at"}
+        {"severity", "basis", "source", "archive_reason", "version"} | {"created_by", "created_at", "updated_at"}
     ),
     "rectifications.Rectification": frozenset(
         {"number", "measure", "responsible_leader", "assignee", "department", "named_assignee", "report_cadence"}
@@ -107,15 +113,15 @@ LISTS = (
     "overdue_ranking",
     "completion_ranking",
     "categories",
-    "heat_rows",
-    "recurrences",
+    "heat_counts",
+    "cells",
     "trend",
     "inspections",
     "groups",
     "group_heat_rows",
 )
 # What the summary holds instead (``groups`` None: as if not grouped; nothing outside the parts asks).
-_NO_LISTS = {name: [] for name in LISTS} | {"groups": None, "group_heat_rows": None}
+_NO_LISTS = {name: [] for name in LISTS} | {"cells": {}, "heat_counts": {}, "groups": None, "group_heat_rows": None}
 
 
 def organization_topic(org_id: int) -> str:
@@ -178,11 +184,15 @@ def _blocks(organizations: list[Organization]) -> list[tuple[str, list[int]]]:
     return list(blocks.values())
 
 
+def _filters_suffix(filters: DashboardFilter, today: datetime.date) -> str:
+    return hashlib.sha256("|".join(str(p) for p in _filter_parts(filters, today)).encode()).hexdigest()[:24]
+
+
 def _cached_shares(filters: DashboardFilter, today: datetime.date) -> GatherShares:
     """Gives the scope's shares added up, from the cache: the sum of each block (``_blocks``) under its
     generation, those it lacks added up from their organisations' shares, themselves from the cache or
     counted (in one set of queries, whatever their number). Without a cache, counts them all."""
-    suffix = hashlib.sha256("|".join(str(p) for p in _filter_parts(filters, today)).encode()).hexdigest()[:24]
+    suffix = _filters_suffix(filters, today)
 
     def shares(ids: list[int], everything: int, count: CountShares, whole: bool) -> dict[int, Partial]:
         own = generations.current_many([organization_topic(pk) for pk in ids])
@@ -231,10 +241,46 @@ def _cached_shares(filters: DashboardFilter, today: datetime.date) -> GatherShar
     return gather
 
 
+def _cached_pairs(filters: DashboardFilter, today: datetime.date) -> GatherPairs:
+    """Gives the recurrence pairs of the shown cells from the cache: a cell's pairs read only its
+    organisation's findings, so they are kept under that organisation's generation, as its share is; those
+    it lacks are found (in two queries, whatever their number)."""
+    suffix = _filters_suffix(filters, today)
+
+    def gather(cells: list[CellKey], find: CountPairs) -> dict[CellKey, list[RecurrencePair]]:
+        try:
+            everything = generations.current(TOPIC)
+            own = generations.current_many(sorted({organization_topic(org_id) for org_id, _ in cells}))
+            keys = {
+                (org_id, category_id): f"{TOPIC}:{everything}:pairs:{org_id}:{own[organization_topic(org_id)]}:"
+                f"{category_id}:{suffix}"
+                for org_id, category_id in cells
+            }
+            found = cache.get_many(list(keys.values()))
+        except Exception:  # the page never fails because of its cache
+            log.warning("缓存不可用，直接查找反复出现的问题对", exc_info=True)
+            return find(cells)
+        kept = {cell: found[key] for cell, key in keys.items() if key in found}
+        missing = [cell for cell in cells if cell not in kept]
+        if missing:
+            fresh = find(missing)
+            kept.update(fresh)
+            try:
+                cache.set_many({keys[cell]: fresh[cell] for cell in missing}, settings.CACHED_FIGURES_SECONDS)
+            except Exception:
+                log.warning("缓存不可用，反复出现的问题对未保存", exc_info=True)
+        return kept
+
+    return gather
+
+
 def _counted(user: User, filters: DashboardFilter, today: datetime.date, key: str | None) -> Dashboard:
-    """``dashboard_build`` from the cached sums and shares (``key`` None: no cache, everything counted)."""
-    gather = _cached_shares(filters, today) if key is not None else None
-    return dashboard_build(user, filters, today, gather=gather)
+    """``dashboard_build`` from the cached sums, shares and pairs (``key`` None: no cache, all counted)."""
+    if key is None:
+        return dashboard_build(user, filters, today)
+    return dashboard_build(
+        user, filters, today, gather=_cached_shares(filters, today), gather_pairs=_cached_pairs(filters, today)
+    )
 
 
 def dashboard_figures(
@@ -280,10 +326,54 @@ def dashboard_summary(user: User, filters: DashboardFilter, today: datetime.date
     return dataclasses.replace(summary, escalations=list(recent_escalations(user, filters)), cache_key=key)
 
 
-def dashboard_part(dashboard: Dashboard, name: str, draw: Callable[[], T]) -> T:
+def dashboard_part(
+    dashboard: Dashboard, name: str, draw: Callable[[], T], contents: Sequence[object] | None = None
+) -> T:
     """Something drawn only from ``dashboard`` and its filters (a stretch of HTML, the charts' data), kept
-    beside the figures it was drawn from: under their key, so never beside newer figures."""
-    return generations.remembered(f"{dashboard.cache_key}:{name}" if dashboard.cache_key else None, draw)
+    beside the figures it was drawn from: under their key, so never beside newer figures.
+
+    With ``contents`` (everything the part reads, from figures counted afresh), a part whose contents did
+    not change is not drawn again: after a write in one branch, a committee's page recounts its figures
+    but finds, say, the same heat map and the same recurrences, drawn before by the same contents."""
+    key = f"{dashboard.cache_key}:{name}" if dashboard.cache_key else None
+    if key is None or contents is None or not dashboard.has_lists:
+        return generations.remembered(key, draw)
+    drawn = drawn_by_contents(name, contents, draw)
+    try:
+        cache.set(key, drawn, settings.CACHED_FIGURES_SECONDS)  # what a reload, reading the summary, asks for
+    except Exception:
+        log.warning("缓存不可用，看板的 %s 未保存", name, exc_info=True)
+    return drawn
+
+
+def drawn_by_contents(name: str, contents: Sequence[object], draw: Callable[[], T]) -> T:
+    """What ``draw()`` made before of the same ``contents`` (every value it reads), or makes now, kept."""
+    key = f"{TOPIC}:part:{name}:{contents_digest(contents)}" if settings.CACHED_FIGURES_SECONDS > 0 else None
+    return generations.remembered(key, draw)
+
+
+def _contents(value: object, seen: dict[int, object]) -> object:
+    """``value`` as plain, comparable parts: a record by its label, id and every field and figure set on
+    it; a dataclass by its fields; lists, tuples and dicts by their items. Records met twice (the same
+    category in every row of the heat map) are taken apart once."""
+    if isinstance(value, Model):
+        if id(value) not in seen:
+            fields = tuple((k, _contents(v, seen)) for k, v in vars(value).items() if not k.startswith("_"))
+            seen[id(value)] = (value._meta.label, value.pk, fields)
+        return seen[id(value)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, *(_contents(getattr(value, f.name), seen) for f in dataclasses.fields(value)))
+    if isinstance(value, dict):
+        return tuple((k, _contents(v, seen)) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return tuple(_contents(v, seen) for v in value)
+    return value
+
+
+def contents_digest(values: Sequence[object]) -> str:
+    """A digest of everything in ``values`` (``_contents``): equal for equal contents, whichever request,
+    write or viewer they come from."""
+    return hashlib.sha256(repr(_contents(list(values), {})).encode()).hexdigest()[:32]
 
 
 def figures_row(digest: str, draw: Callable[[], str]) -> str:

@@ -158,11 +158,11 @@ def dashboard_workbook(dashboard: Dashboard) -> bytes:
         ["党组织", "问题类别", "本次问题", "本次问题描述", "此前相似问题", "此前问题描述", "相似度"],
         [
             [
-                p.finding.organization.name,
-                p.finding.category.name,
-                f"{p.finding.inspection.title}第{p.finding.sequence}项",
+                p.finding.organization_name,
+                p.finding.category_name,
+                f"{p.finding.inspection_title}第{p.finding.sequence}项",
                 p.finding.description,
-                f"{p.earlier.inspection.title}第{p.earlier.sequence}项",
+                f"{p.earlier.inspection_title}第{p.earlier.sequence}项",
                 p.earlier.description,
                 round(p.score, 4),
             ]

@@ -14,11 +14,13 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import json_script
 
 from partyreview.accounts.models import Role
 from partyreview.common import generations
 from partyreview.common.dates import local_today
 from partyreview.dashboards import cache as cache_module
+from partyreview.dashboards import charts
 from partyreview.dashboards.cache import (
     SHARE_MODELS,
     STRUCTURE_MODELS,
@@ -29,11 +31,13 @@ from partyreview.dashboards.cache import (
 )
 from partyreview.dashboards.selectors import DashboardFilter, build
 from partyreview.dashboards.templatetags import dashboard_links
-from partyreview.organizations.models import Membership
+from partyreview.inspections import services as inspection_services
+from partyreview.inspections.models import Finding
+from partyreview.organizations.models import Membership, Organization
 from partyreview.rectifications import services
 from partyreview.rectifications.counts import RECORD_MODELS
 from tests.dashboards.conftest import BEIJING, Dataset
-from tests.dashboards.test_query_count import DASHBOARD_QUERIES, SHARE_QUERIES
+from tests.dashboards.test_query_count import DASHBOARD_QUERIES, PAIR_QUERIES, SHARE_QUERIES
 from tests.factories import UserFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -205,8 +209,9 @@ def test_viewers_of_different_scopes_never_share_figures(dataset: Dataset, clien
     committee, _ = _load(client_for(w.leo))
     general_a, queries = _load(client_for(w.lena))
 
-    # Her page is added up from the shares of her branches that the committee's page counted.
-    assert queries == DASHBOARD_QUERIES - SHARE_QUERIES
+    # Her page is added up from the shares of her branches that the committee's page counted, and shows
+    # the pairs it found in them.
+    assert queries == DASHBOARD_QUERIES - SHARE_QUERIES - PAIR_QUERIES
     assert 'data-figure="findings">7<' in committee
     assert 'data-figure="findings">7<' not in general_a
     assert "第二党总支" not in general_a.split("统计范围")[1].split("</div>")[0]
@@ -284,6 +289,61 @@ def test_the_figures_go_through_a_real_redis(dataset: Dataset, client_for, setti
 
     assert queries == DASHBOARD_QUERIES - ORGLIFE_CARD_QUERIES
     assert 'data-figure="findings">8<' in html
+
+
+def _pairs_found(monkeypatch) -> list[list[tuple[int, int]]]:
+    """The (organisation, category) cells each search for recurrence pairs is asked for, seen by wrapping
+    the real search."""
+    asked: list[list[tuple[int, int]]] = []
+    real = build.pairs_by_cell
+
+    def finding(findings, everywhere, cells):
+        asked.append(sorted(cells))
+        return real(findings, everywhere, cells)
+
+    monkeypatch.setattr(build, "pairs_by_cell", finding)
+    return asked
+
+
+def test_a_write_in_one_branch_finds_afresh_only_that_branchs_pairs(dataset: Dataset, client_for, monkeypatch):
+    """The committee shows two recurrences, in A1 and in B1; after a write in B1 its page looks for B1's
+    pair again and takes A1's from the cache, and what it shows is what a fresh count shows."""
+    w, f = dataset.world, dataset.findings
+    _load(client_for(w.leo))
+    asked = _pairs_found(monkeypatch)
+
+    services.finding_file(
+        actor=w.alice,
+        inspection=dataset.i1,
+        organization=w.b1,
+        category=w.category("dues_arrears"),
+        description="新发现的问题",
+        found_on=datetime.date(2026, 1, 8),
+        measures=[services.MeasureInput(measure="补缴", assignee=w.mona, due_date=datetime.date(2026, 5, 1))],
+    )
+    shown = dashboard_figures(w.leo, DashboardFilter())
+
+    assert asked == [[(f["F4"].organization_id, f["F4"].category_id)]]
+    fresh = build.dashboard_build(w.leo, DashboardFilter())
+    assert [(p.finding.pk, p.earlier.pk) for p in shown.recurrence_pairs] == [
+        (p.finding.pk, p.earlier.pk) for p in fresh.recurrence_pairs
+    ]
+    assert len(shown.recurrence_pairs) == 2
+
+
+def test_new_words_for_a_finding_show_on_the_pairs(dataset: Dataset, client_for):
+    """The pairs compare the findings' words: editing them retires the organisation's kept pairs (a field
+    no other figure reads)."""
+    w, f = dataset.world, dataset.findings
+    before, _ = _load(client_for(w.leo))
+    assert reverse("inspections:finding_detail", args=[f["F4"].pk]) in before
+
+    finding = Finding.objects.get(pk=f["F4"].pk)
+    inspection_services.finding_update(actor=w.alice, finding=finding, description="党费收缴台账缺失，收缴基数错误")
+    after, _ = _load(client_for(w.leo))
+
+    assert reverse("inspections:finding_detail", args=[f["F4"].pk]) not in after
+    assert reverse("inspections:finding_detail", args=[f["F1"].pk]) in after
 
 
 def _shares_counted(monkeypatch) -> list[list[int] | None]:
@@ -404,6 +464,67 @@ def test_a_write_redraws_only_the_rows_whose_figures_it_changed(dataset: Dataset
     cache.clear()
     drawn_from_nothing, _ = _load(client)
     assert _without_token(after) == _without_token(drawn_from_nothing)
+
+
+def _sections_drawn(monkeypatch) -> list[str]:
+    """The sections and charts kept by their values (``drawn_by_contents``) that a load draws afresh."""
+    drawn: list[str] = []
+    real = cache_module.drawn_by_contents
+
+    def drawing(name, contents, draw):
+        def recorded():
+            drawn.append(name)
+            return draw()
+
+        return real(name, contents, recorded)
+
+    monkeypatch.setattr(cache_module, "drawn_by_contents", drawing)
+    monkeypatch.setattr(charts, "drawn_by_contents", drawing)
+    return drawn
+
+
+def test_a_recount_draws_again_only_the_sections_whose_values_changed(dataset: Dataset, client_for, monkeypatch):
+    """R5 put in progress is counted again (its status changed) but changes no finding, ranking or
+    closure: Leo's recounted page takes every section and chart kept by its values from what it drew
+    before. R4 closed changes the closures: the rankings, categories, trend and inspections and their
+    charts are drawn again, the heat map and recurrences are not. Each time the page reads exactly as one
+    drawn from nothing."""
+    w, r = dataset.world, dataset.r
+    client = client_for(w.leo)
+    _load(client)
+    drawn, counted = _sections_drawn(monkeypatch), _shares_counted(monkeypatch)
+
+    services.rectification_record_progress(actor=r["R5"].assignee, rectification=r["R5"], note="正在整改")
+    progressed, _ = _load(client)
+
+    assert counted == [[w.b1.pk]]  # recounted
+    assert drawn == []
+    cache.clear()
+    assert _without_token(_load(client)[0]) == _without_token(progressed)
+
+    _load(client)
+    drawn.clear()
+    services.rectification_close(actor=w.alice, rectification=r["R4"], note="核查属实")
+    closed, _ = _load(client)
+
+    assert {"rankings", "categories", "trend", "inspections", "chart-completion", "chart-trend"} <= set(drawn)
+    assert not {"heatmap", "recurrences", "chart-heatmap"} & set(drawn)
+    cache.clear()
+    assert _without_token(_load(client)[0]) == _without_token(closed)
+
+
+def test_the_charts_are_the_json_of_their_data(dataset: Dataset):
+    """Put together from each chart's kept JSON, the script is what ``json_script`` makes of the data, with
+    names that would close a <script> element escaped."""
+    w = dataset.world
+    Organization.objects.filter(pk=w.b1.pk).update(name="</script><b>生产&第一</b>党支部")
+    dashboard = dashboard_figures(w.leo, DashboardFilter())
+
+    script = charts.chart_script(dashboard)
+
+    assert script == json_script(charts.dashboard_chart_data(dashboard), "dashboard-data")
+    assert "</script><b>" not in script and "\\u003C/script\\u003E" in script
+    assert charts.chart_script(dashboard) == script  # and again, from the cache
 
 
 def test_a_write_that_changes_no_figure_retires_nothing(dataset: Dataset, client_for, monkeypatch):

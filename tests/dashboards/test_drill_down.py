@@ -34,7 +34,7 @@ def test_up_to_the_limit_every_branch_is_a_row(dataset: Dataset):
 
     assert d.groups is None
     assert [b.name for b in d.table_rows] == ["机关第一党支部", "机关第二党支部", "生产第一党支部"]
-    assert d.table_heat_rows is d.heat_rows
+    assert d.table_heat_rows == d.heat_rows and d.group_heat_rows is None
 
 
 def test_above_the_limit_each_general_branch_is_a_row_with_its_branches_summed(dataset: Dataset, small_table):

@@ -31,6 +31,8 @@ DASHBOARD_QUERIES = 33
 # (organisation, category) twice, measures per organisation, per category, per inspection, the lifecycle
 # figures and the findings found back, findings per inspection, and two trend months.
 SHARE_QUERIES = 10
+# And what finds the recurrence pairs of the shown recurrences: their findings and the earlier candidates.
+PAIR_QUERIES = 2
 
 
 @pytest.fixture(autouse=True)

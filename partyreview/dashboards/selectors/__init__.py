@@ -40,14 +40,24 @@ from partyreview.dashboards.selectors.base import (
     recurring_q,
     share,
 )
-from partyreview.dashboards.selectors.build import CountShares, Dashboard, GatherShares, HeatRow, dashboard_build
+from partyreview.dashboards.selectors.build import (
+    CountPairs,
+    CountShares,
+    Dashboard,
+    GatherPairs,
+    GatherShares,
+    HeatRow,
+    dashboard_build,
+)
 from partyreview.dashboards.selectors.inspections import dashboard_scope, inspection_time_share, recent_escalations
 from partyreview.dashboards.selectors.partials import Partial, PartialSums
 
 __all__ = [
+    "CountPairs",
     "CountShares",
     "Dashboard",
     "DashboardFilter",
+    "GatherPairs",
     "GatherShares",
     "HeatRow",
     "Partial",

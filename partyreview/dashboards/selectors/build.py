@@ -22,19 +22,25 @@ from partyreview.dashboards.selectors.branches import (
     ranking_by_overdue,
     scope_organizations,
 )
-from partyreview.dashboards.selectors.categories import category_rows, heat_map_counts, recurrence_rows
-from partyreview.dashboards.selectors.figures import Headline, headline_figures
+from partyreview.dashboards.selectors.categories import (
+    category_rows,
+    heat_map_counts,
+    recurrence_count,
+    recurrence_rows,
+)
+from partyreview.dashboards.selectors.figures import Cell, Headline, headline_figures
 from partyreview.dashboards.selectors.inspections import (
+    InspectionRow,
     dashboard_scope,
     inspection_rows,
     inspection_time_share,
     recent_escalations,
 )
 from partyreview.dashboards.selectors.lifecycle import LifecycleFigures
-from partyreview.dashboards.selectors.pairs import RecurrencePair, recurrence_pairs
+from partyreview.dashboards.selectors.pairs import CellKey, RecurrencePair, pairs_by_cell, shown_pairs
 from partyreview.dashboards.selectors.partials import Partial, PartialSums, organization_partials, partial_sums
 from partyreview.dashboards.selectors.trend import MonthPoint, trend_points
-from partyreview.inspections.models import Category, Inspection
+from partyreview.inspections.models import Category
 from partyreview.organizations.models import Organization
 from partyreview.rectifications.models import Escalation
 
@@ -75,11 +81,14 @@ class Dashboard:
     overdue_ranking: list[Organization]
     completion_ranking: list[Organization]
     categories: list[Category]
-    heat_rows: list[HeatRow]
+    cells: dict[tuple[int, int], Cell]  # the findings by (organisation id, category id): ``recurrences``
+    heat_counts: dict[tuple[int, int], int]  # findings by (organisation id, category id): ``heat_rows``
     heat_max: int
-    recurrences: list[dict]
+    # 反复出现: the rows the page shows, and how many there are (``recurrences`` has them all).
+    shown_recurrences: list[dict]
+    recurrence_total: int
     trend: list[MonthPoint]
-    inspections: list[Inspection]
+    inspections: list[InspectionRow]
     escalations: list[Escalation]
     scope: list[Organization]
     lifecycle: LifecycleFigures | None = None
@@ -97,6 +106,29 @@ class Dashboard:
     has_lists: bool = True
 
     @property
+    def heat_rows(self) -> list[HeatRow]:
+        """The heat map of every branch (the export; the page's too when not grouped): made when asked, since
+        a committee's page shows one row per general branch and a thousand branches' rows took 35 ms."""
+        return heat_rows_of(self.branches, self.categories, self.heat_counts)
+
+    @property
+    def heat_contents(self) -> tuple:
+        """What the heat map reads, as plain values (its key in the cache: ``figures_part``): the categories'
+        ids and names, each row's organisation id, name and counts, the largest count. Not its rows' other
+        figures, which change with every measure saved while the heat map (findings) stays."""
+        return (
+            [(c.pk, c.name) for c in self.categories],
+            [(row.organization.pk, row.organization.name, [n for _c, n in row.cells]) for row in self.table_heat_rows],
+            self.table_heat_max,
+            self.grouped,
+        )
+
+    @property
+    def grouped(self) -> bool:
+        """Whether the tables show one row per organisation under the top of the scope (``groups``)."""
+        return self.groups is not None
+
+    @property
     def table_rows(self) -> list[Organization] | list[GroupRow]:
         return self.branches if self.groups is None else self.groups
 
@@ -109,11 +141,12 @@ class Dashboard:
         return self.heat_max if self.groups is None else self.group_heat_max
 
     @property
-    def shown_recurrences(self) -> list[dict]:
-        return self.recurrences[:RECURRENCE_ROWS]
+    def recurrences(self) -> list[dict]:
+        """Every row of 反复出现 (the export): made when asked, as ``heat_rows``."""
+        return recurrence_rows(self.cells, self.branches, self.categories)
 
     @property
-    def shown_inspections(self) -> list[Inspection]:
+    def shown_inspections(self) -> list[InspectionRow]:
         return self.inspections[:INSPECTION_ROWS]
 
 
@@ -121,6 +154,10 @@ class Dashboard:
 CountShares = Callable[[list[int] | None], dict[int, Partial]]
 # Gives the shares of the scope's organisations added up, counting with the second argument those it lacks.
 GatherShares = Callable[[list[Organization], CountShares], PartialSums]
+# Finds the recurrence pairs of the given (organisation id, category id) cells (``pairs.pairs_by_cell``).
+CountPairs = Callable[[list[CellKey]], dict[CellKey, list[RecurrencePair]]]
+# Gives the pairs of the given cells, finding with the second argument those it lacks.
+GatherPairs = Callable[[list[CellKey], CountPairs], dict[CellKey, list[RecurrencePair]]]
 
 
 def dashboard_shares(user: User, filters: DashboardFilter, today: datetime.date) -> CountShares:
@@ -142,16 +179,35 @@ def dashboard_shares(user: User, filters: DashboardFilter, today: datetime.date)
     return count
 
 
+def dashboard_pairs(user: User, filters: DashboardFilter) -> CountPairs:
+    """Finds the recurrence pairs of cells of ``user``'s dashboard under ``filters`` (``pairs``)."""
+
+    def count(cells: list[CellKey]) -> dict[CellKey, list[RecurrencePair]]:
+        return pairs_by_cell(
+            dashboard_findings(user, filters),
+            dashboard_findings(user, DashboardFilter(organization=filters.organization), with_period=False),
+            cells,
+        )
+
+    return count
+
+
 def trend_until(filters: DashboardFilter, today: datetime.date) -> datetime.date:
     return min(filters.date_to or today, today)
 
 
 def dashboard_build(
-    user: User, filters: DashboardFilter, today: datetime.date | None = None, *, gather: GatherShares | None = None
+    user: User,
+    filters: DashboardFilter,
+    today: datetime.date | None = None,
+    *,
+    gather: GatherShares | None = None,
+    gather_pairs: GatherPairs | None = None,
 ) -> Dashboard:
     """Every figure for ``user`` under ``filters``: a fixed number of queries whatever the data's size.
     The organisations' shares are counted for the whole scope at once and added up, or given added up by
-    ``gather`` (the cache: dashboards/cache.py), which counts only those it lacks."""
+    ``gather`` (the cache: dashboards/cache.py), which counts only those it lacks; the same for the
+    recurrence pairs of the shown recurrence rows and ``gather_pairs``."""
     today = today or local_today()
     organizations = scope_organizations(user, filters)
     count = dashboard_shares(user, filters, today)
@@ -168,15 +224,12 @@ def dashboard_build(
             if org_id in grouping.row_of:
                 key = (grouping.row_of[org_id].pk, category_id)
                 group_counts[key] = group_counts.get(key, 0) + n
-    recurrences = recurrence_rows(cells, branches, categories)
-    shown_cells = [(row["organization_id"], row["category_id"]) for row in recurrences[:RECURRENCE_ROWS]]
-    # Each shown recurrence with the earlier finding it resembles (pairs.py): two queries, on every build,
-    # since a write anywhere in the scope may make or break a pair.
-    pairs = recurrence_pairs(
-        dashboard_findings(user, filters),
-        dashboard_findings(user, DashboardFilter(organization=filters.organization), with_period=False),
-        shown_cells,
-    )
+    recurrences = recurrence_rows(cells, branches, categories, limit=RECURRENCE_ROWS)
+    shown_cells = [(row["organization_id"], row["category_id"]) for row in recurrences]
+    # Each shown recurrence with the earlier finding it resembles (pairs.py): two queries for the cells
+    # ``gather_pairs`` lacks (all of them without it).
+    find_pairs = dashboard_pairs(user, filters)
+    pairs = shown_pairs(shown_cells, gather_pairs(shown_cells, find_pairs) if gather_pairs else find_pairs(shown_cells))
     inspections = inspection_rows(sums.inspection_findings, sums.inspection_measures)
     for inspection in inspections:
         inspection.time_share = inspection_time_share(inspection, today)
@@ -190,9 +243,11 @@ def dashboard_build(
         overdue_ranking=ranking_by_overdue(branches),
         completion_ranking=ranking_by_completion(branches),
         categories=categories,
-        heat_rows=heat_rows_of(branches, categories, counts),
+        heat_counts=counts,
         heat_max=max(counts.values(), default=0),
-        recurrences=recurrences,
+        cells=cells,
+        shown_recurrences=recurrences,
+        recurrence_total=recurrence_count(cells, branches, categories),
         recurrence_pairs=pairs,
         trend=trend_points(sums.new_by_month, sums.closed_by_month, until=trend_until(filters, today)),
         inspections=inspections,

@@ -3,6 +3,7 @@ the categories and recurrence are drawn."""
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connections
 from django.db.models import (
@@ -99,8 +100,7 @@ def measure_figures(today: datetime.date) -> dict:
 # ---- findings per (organisation, category): heat map, categories, recurrence, headline -----------------
 
 
-@dataclass
-class Cell:
+class Cell(NamedTuple):
     """The findings of one (organisation, category): counted ones, recurring among them, and in all; which
     the heat map, the category table, the recurrence table and the headline all sum from.
 
@@ -114,6 +114,7 @@ class Cell:
     recurring: int = 0
     times_found: int = 0  # every inspection, not only the filtered ones
     inspections: int = 0
+    # A tuple: a committee's sums hold some 15,000 cells, which the cache reads back after every write.
 
 
 def counted_per_cell(findings: QuerySet[Finding], everywhere: QuerySet[Finding]) -> list[tuple[int, int, int, int]]:

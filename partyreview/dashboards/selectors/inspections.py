@@ -1,6 +1,7 @@
 """Inspections against their report deadline, and recent 督办."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import (
     QuerySet,
@@ -16,35 +17,49 @@ from partyreview.rectifications.models import Escalation, RectificationStatus
 
 CLOSED = RectificationStatus.CLOSED
 
-# ---- inspections against their report deadline --------------------------------------------------------
+
+@dataclass
+class InspectionRow:
+    """An inspection as the dashboard shows it: its dates, and its figures in the viewer's scope. Plain
+    values read with ``values_list``: a committee has some 1,250 inspections, counted after every write, and
+    model instances took 26 ms of that."""
+
+    pk: int
+    title: str
+    start_date: datetime.date
+    feedback_date: datetime.date | None
+    report_due_date: datetime.date | None
+    report_submitted_on: datetime.date | None
+    findings_total: int = 0
+    rect_total: int = 0
+    closed: int = 0
+    overdue: int = 0
+    completion: float | None = None  # percent closed; None without measures
+    time_share: float | None = None  # ``inspection_time_share``
+    days_to_report: int | None = None
 
 
-def inspection_rows(inspection_findings: dict[int, int], inspection_measures: dict[int, dict]) -> list[Inspection]:
+def inspection_rows(inspection_findings: dict[int, int], inspection_measures: dict[int, dict]) -> list[InspectionRow]:
     """整改进度 per inspection with findings in the viewer's scope, newest first: one query (the
-    inspections), the counts summed from the organisations' shares (``partials``).
-
-    Attributes: ``findings_total``, ``rect_total``, ``closed``, ``overdue``, ``completion`` (percent).
-    Time progress against ``report_due_date`` is ``inspection_time_share``.
-    """
-    inspections = list(
-        Inspection.objects.filter(pk__in=[pk for pk, n in inspection_findings.items() if n]).order_by(
-            "-start_date", "-id"
-        )
+    inspections), the counts summed from the organisations' shares (``partials``). Time progress against
+    ``report_due_date`` is ``inspection_time_share``."""
+    rows = (
+        Inspection.objects.filter(pk__in=[pk for pk, n in inspection_findings.items() if n])
+        .order_by("-start_date", "-id")
+        .values_list("pk", "title", "start_date", "feedback_date", "report_due_date", "report_submitted_on")
     )
     empty = {"rect_total": 0, "closed": 0, "overdue": 0}
-    for inspection in inspections:
-        counts = inspection_measures.get(inspection.pk, empty)
-        inspection.findings_total = inspection_findings.get(inspection.pk, 0)
-        inspection.rect_total, inspection.closed, inspection.overdue = (
-            counts["rect_total"],
-            counts["closed"],
-            counts["overdue"],
-        )
-        inspection.completion = inspection.closed * 100 / inspection.rect_total if inspection.rect_total else None
+    inspections = []
+    for values in rows:
+        row = InspectionRow(*values, findings_total=inspection_findings.get(values[0], 0))
+        counts = inspection_measures.get(row.pk, empty)
+        row.rect_total, row.closed, row.overdue = counts["rect_total"], counts["closed"], counts["overdue"]
+        row.completion = row.closed * 100 / row.rect_total if row.rect_total else None
+        inspections.append(row)
     return inspections
 
 
-def inspection_time_share(inspection: Inspection, today: datetime.date) -> float | None:
+def inspection_time_share(inspection: Inspection | InspectionRow, today: datetime.date) -> float | None:
     """How much of the time from feedback (反馈) to the report deadline has passed, in percent (0–100)."""
     start, end = inspection.feedback_date, inspection.report_due_date
     if start is None or end is None or end <= start:

@@ -11,6 +11,7 @@ shows its newest few, and the finding list behind the recurrence row has them al
 
 import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -23,13 +24,38 @@ NEWEST_PER_CELL = 5
 CANDIDATES_PER_CELL = 40
 PAIRS_SHOWN = 30
 
+CellKey = tuple[int, int]  # (organisation id, category id)
+
+
+class FindingRef(NamedTuple):
+    """What a pair shows of a finding: plain values, so that kept pairs read back in microseconds (model
+    instances with their inspection, organisation and category took 2 ms a cell to unpickle)."""
+
+    pk: int
+    sequence: int
+    description: str
+    inspection_title: str
+    organization_name: str
+    category_name: str
+
+    @classmethod
+    def of(cls, finding: Finding) -> "FindingRef":
+        return cls(
+            finding.pk,
+            finding.sequence,
+            finding.description,
+            finding.inspection.title,
+            finding.organization.name,
+            finding.category.name,
+        )
+
 
 @dataclass(frozen=True)
 class RecurrencePair:
     """A counted finding and the earlier one of its organisation and category that it resembles."""
 
-    finding: Finding
-    earlier: Finding
+    finding: FindingRef
+    earlier: FindingRef
     score: float
 
     @property
@@ -37,7 +63,7 @@ class RecurrencePair:
         return round(self.score * 100)
 
 
-def _newest_per_cell(qs: QuerySet[Finding], cells: list[tuple[int, int]], per_cell: int) -> list[Finding]:
+def _newest_per_cell(qs: QuerySet[Finding], cells: list[CellKey], per_cell: int) -> list[Finding]:
     in_cells = Q(pk__in=[])
     for org_id, category_id in cells:
         in_cells |= Q(organization_id=org_id, category_id=category_id)
@@ -67,31 +93,43 @@ def _newest_per_cell(qs: QuerySet[Finding], cells: list[tuple[int, int]], per_ce
     )
 
 
-def recurrence_pairs(
-    findings: QuerySet[Finding], everywhere: QuerySet[Finding], cells: list[tuple[int, int]]
-) -> list[RecurrencePair]:
-    """For the (organisation id, category id) ``cells`` in the order given (the recurrence rows shown), each
-    counted finding (of ``findings``) paired with the most similar earlier finding of ``everywhere`` (the
-    scope without the filters, as recurrence itself counts), newest first; at most ``PAIRS_SHOWN``."""
+def pairs_by_cell(
+    findings: QuerySet[Finding], everywhere: QuerySet[Finding], cells: list[CellKey]
+) -> dict[CellKey, list[RecurrencePair]]:
+    """For each of the (organisation id, category id) ``cells``, its counted findings (of ``findings``), newest
+    first, each paired with the most similar earlier finding of ``everywhere`` (the scope without the
+    filters, as recurrence itself counts); a cell without a pair gets []. A cell's pairs read only its own
+    organisation's findings, so they can be kept with that organisation's share (dashboards/cache.py)."""
+    found: dict[CellKey, list[RecurrencePair]] = {cell: [] for cell in cells}
     if not cells:
-        return []
-    newest: dict[tuple[int, int], list[Finding]] = {}
+        return found
+    newest: dict[CellKey, list[Finding]] = {}
     for f in _newest_per_cell(findings, cells, NEWEST_PER_CELL):
         newest.setdefault((f.organization_id, f.category_id), []).append(f)
     if not newest:
-        return []
-    candidates: dict[tuple[int, int], list[tuple[Finding, set[str]]]] = {}
+        return found
+    candidates: dict[CellKey, list[tuple[Finding, set[str]]]] = {}
     for f in _newest_per_cell(everywhere, list(newest), CANDIDATES_PER_CELL):
         candidates.setdefault((f.organization_id, f.category_id), []).append((f, text_bigrams(f.description)))
-    pairs: list[RecurrencePair] = []
-    for cell in cells:
-        for finding in newest.get(cell, []):
+    for cell, counted in newest.items():
+        for finding in counted:
             best = _most_similar(finding, candidates.get(cell, []))
             if best is not None:
-                pairs.append(best)
-            if len(pairs) >= PAIRS_SHOWN:
-                return pairs
-    return pairs
+                found[cell].append(best)
+    return found
+
+
+def shown_pairs(cells: list[CellKey], by_cell: dict[CellKey, list[RecurrencePair]]) -> list[RecurrencePair]:
+    """The pairs of ``cells`` in their order (the recurrence rows shown), at most ``PAIRS_SHOWN``."""
+    return [pair for cell in cells for pair in by_cell.get(cell, [])][:PAIRS_SHOWN]
+
+
+def recurrence_pairs(
+    findings: QuerySet[Finding], everywhere: QuerySet[Finding], cells: list[CellKey]
+) -> list[RecurrencePair]:
+    """The pairs of the shown recurrence ``cells`` in their order, newest first in each; at most
+    ``PAIRS_SHOWN``. Two queries."""
+    return shown_pairs(cells, pairs_by_cell(findings, everywhere, cells))
 
 
 def _most_similar(finding: Finding, candidates: list[tuple[Finding, set[str]]]) -> RecurrencePair | None:
@@ -103,5 +141,5 @@ def _most_similar(finding: Finding, candidates: list[tuple[Finding, set[str]]]) 
             continue
         score = bigram_similarity(own, bigrams)
         if score >= SIMILARITY_THRESHOLD and (best is None or score > best.score):
-            best = RecurrencePair(finding, earlier, score)
+            best = RecurrencePair(FindingRef.of(finding), FindingRef.of(earlier), score)
     return best

@@ -89,8 +89,8 @@ def organization_partials(
             times_found=row["n"], inspections=row["inspections"]
         )
     for org_id, category_id, n, recurring in counted_per_cell(findings, everywhere):
-        cell = of(org_id).cells.setdefault(category_id, Cell())
-        cell.findings, cell.recurring = n, recurring
+        cells = of(org_id).cells
+        cells[category_id] = cells.get(category_id, Cell())._replace(findings=n, recurring=recurring)
     for partial in partials.values():
         partial.cells = {key: cell for key, cell in partial.cells.items() if cell.findings}
 

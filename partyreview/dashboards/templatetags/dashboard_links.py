@@ -41,8 +41,8 @@ def percent(value: float | None) -> str:
 
 
 class FiguresPart(template.Node):
-    def __init__(self, name: str, nodelist: template.NodeList) -> None:
-        self.name, self.nodelist = name, nodelist
+    def __init__(self, name: str, source: str, values: list[FilterExpression], nodelist: template.NodeList) -> None:
+        self.name, self.source, self.values, self.nodelist = name, source, values, nodelist
 
     def render(self, context: template.Context) -> SafeString:
         # Only ``dash`` and ``f`` may be used inside: the HTML is shared by everyone with the same key.
@@ -55,17 +55,34 @@ class FiguresPart(template.Node):
             with context.push(dash=dashboard):
                 return self.nodelist.render(context)
 
-        return dashboard_part(context["dash"], self.name, draw)
+        dashboard = context["dash"]
+        contents = None
+        if self.values and dashboard.has_lists:
+            # Figures counted afresh: the part is found again by what it reads (named in the tag).
+            contents = [self.source, context["f"], *(v.resolve(context) for v in self.values)]
+        return dashboard_part(dashboard, self.name, draw, contents)
 
 
 @register.tag
 def figures_part(parser: Parser, token: Token) -> FiguresPart:
+    """``{% figures_part "name" [value …] %}…{% endfigures_part %}``: a stretch of the page drawn only from
+    ``dash`` and the filters ``f``, kept beside the figures; with values named (every value of ``dash`` the
+    part reads), kept by them as well, so that figures recounted after a write draw again only the parts
+    whose values changed (``cache.dashboard_part``)."""
     bits = token.split_contents()
-    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
-        raise template.TemplateSyntaxError('用法：{% figures_part "名称" %}…{% endfigures_part %}')
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('用法：{% figures_part "名称" [值…] %}…{% endfigures_part %}')
     nodelist = parser.parse(("endfigures_part",))
     parser.delete_first_token()
-    return FiguresPart(bits[1][1:-1], nodelist)
+    return FiguresPart(bits[1][1:-1], _source(parser, token), [parser.compile_filter(b) for b in bits[2:]], nodelist)
+
+
+def _source(parser: Parser, token: Token) -> str:
+    """The template's name, text and the tag's place in it: a part or row drawn by another version of the
+    template is not taken for this one's."""
+    text = parser.origin.loader.get_contents(parser.origin) if parser.origin and parser.origin.loader else ""
+    source = hashlib.sha256(f"{parser.origin.name if parser.origin else ''}|{token.position}|{text}".encode())
+    return source.hexdigest()
 
 
 def _plain(value: object) -> object:
@@ -101,6 +118,4 @@ def figures_row_tag(parser: Parser, token: Token) -> FiguresRow:
         raise template.TemplateSyntaxError("用法：{% figures_row 值… %}…{% endfigures_row %}")
     nodelist = parser.parse(("endfigures_row",))
     parser.delete_first_token()
-    text = parser.origin.loader.get_contents(parser.origin) if parser.origin and parser.origin.loader else ""
-    source = hashlib.sha256(f"{parser.origin.name if parser.origin else ''}|{token.position}|{text}".encode())
-    return FiguresRow(source.hexdigest(), [parser.compile_filter(b) for b in bits], nodelist)
+    return FiguresRow(_source(parser, token), [parser.compile_filter(b) for b in bits], nodelist)
