@@ -315,13 +315,14 @@ def _sweep_counts(output: str) -> dict[str, int]:
     return counts
 
 
-def writing_benchmarks(database_url: str, import_count: int) -> list[dict]:
-    """The sweep (twice) and the import, on a clone: they write, and the seeded data must stay as it is."""
+def writing_benchmarks(database_url: str, import_count: int, dashboard_writes: int) -> list[dict]:
+    """The dashboards while writes arrive, the sweep (twice) and the import, on a clone: they write, and the
+    seeded data must stay as it is."""
     from bench import db
 
     scratch = db.clone(database_url, SCRATCH_DB)
     try:
-        results = []
+        results = dashboards_under_writes(scratch, dashboard_writes) if dashboard_writes else []
         overdue_count = _overdue(scratch)
         for run, key in ((1, "sweep_first"), (2, "sweep_second")):
             elapsed, output = _manage(["send_reminders"], scratch)
@@ -347,6 +348,46 @@ def writing_benchmarks(database_url: str, import_count: int) -> list[dict]:
         return results
     finally:
         db.drop(scratch)
+
+
+def dashboards_under_writes(database_url: str, writes: int) -> list[dict]:
+    """``bench.dashboard_writes`` in a process of its own: both leads' dashboards after each of ``writes``
+    writes through the services, beside a write that retires every kept figure and the hand-written SQL."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.dashboard_writes", "--writes", str(writes)],
+        cwd=ROOT,
+        env=_child_env(database_url),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.dashboard_writes failed:\n{done.stderr[-3000:]}")
+    found = json.loads(done.stdout)
+    exact = found["figures_equal_fresh_count"] and not found["figures_differ_from_raw_sql"]
+    results = []
+    for key, user, raw_sql_ms in (
+        ("writes_dashboard_committee", "sc-leader1", found["raw_sql_committee_ms"]),
+        ("writes_dashboard_general", "sc-g001-leader", None),
+    ):
+        under = found["under_writes"][user]
+        results.append(
+            {
+                "key": key,
+                "label": f"看板（写入进行中）：{user}",
+                "median_ms": under["p50_ms"],
+                "p95_ms": under["p95_ms"],
+                "max_ms": under["max_ms"],
+                "runs": under["n"],
+                "writes": found["writes"],
+                "retiring_everything_ms": found["after_a_write_retiring_everything"][user]["p50_ms"],
+                "cached_reload_ms": found["cached_reload"][user]["p50_ms"],
+                "raw_sql_ms": raw_sql_ms,
+                "figures_exact": exact,
+            }
+        )
+        say(f"  {user}：写入后 p50 {under['p50_ms']} ms，p95 {under['p95_ms']} ms；与重新统计、原生 SQL 一致：{exact}")
+    return results
 
 
 def _overdue(database_url: str) -> int:
@@ -421,6 +462,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="requests per page after the warm-up (default 5)")
     parser.add_argument("--export-sizes", default="10000,100000", help="rows of the register exports")
     parser.add_argument("--import-count", type=int, default=5000, help="findings in the imported .xlsx")
+    parser.add_argument("--dashboard-writes", type=int, default=40, help="writes while the dashboards load")
     parser.add_argument("--skip", default="", help="comma-separated: pages,exports,writes")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
@@ -443,10 +485,10 @@ def main() -> None:
         say("台账导出……")
         measured += export_benchmarks([int(s) for s in args.export_sizes.split(",") if s])
     if "writes" not in skip:
-        say("提醒扫描与导入（在数据库副本上）……")
+        say("写入进行中的看板、提醒扫描与导入（在数据库副本上）……")
         # CREATE DATABASE ... TEMPLATE needs the seeded database without sessions: close ours.
         connections.close_all()
-        measured += writing_benchmarks(database_url, args.import_count)
+        measured += writing_benchmarks(database_url, args.import_count, args.dashboard_writes)
     previous = {r["key"]: r for r in results.get("measurements", [])}
     previous.update({r["key"]: r for r in measured})
     results["measurements"] = list(previous.values())
