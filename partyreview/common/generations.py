@@ -34,10 +34,12 @@ from django.db.models.signals import post_delete, post_save
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# The topic of findings, measures and what names them (lists' totals, the filters' menus of organisations
-# and inspections): named here, below every app, because the menus are fields of the inspections app while
+# The topic of findings, measures and what names them (lists' totals): named here, below every app, because the menus are fields of the inspections app while
 # the models it watches are wired by rectifications (``rectifications.counts``).
 RECORDS = "records"
+# The topic of what names and files the records (organisations, inspections): the filters' menus of them,
+# which a measure saved (a dozen a minute at a committee) does not change. Watched by the inspections app.
+NAMES = "names"
 
 
 def _key(topic: str) -> str:

@@ -27,7 +27,7 @@ class OrganizationChoiceField(forms.ModelChoiceField):
     widget = FastSelect
     iterator = ValuesChoiceIterator
     label_fields = ("depth", "name")
-    options_topic = generations.RECORDS  # the options kept in the shared cache until a record changes
+    options_topic = generations.NAMES  # the options kept in the shared cache until an organisation changes
 
     def label_from_instance(self, obj: Organization) -> str:
         return self.label_from_values(obj.depth, obj.name)
@@ -43,7 +43,7 @@ class InspectionChoiceField(forms.ModelChoiceField):
     widget = FastSelect
     iterator = ValuesChoiceIterator
     label_fields = ("title",)
-    options_topic = generations.RECORDS
+    options_topic = generations.NAMES
 
     @staticmethod
     def label_from_values(title: str) -> str:

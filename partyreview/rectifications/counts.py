@@ -6,8 +6,9 @@ page of every list, for a number that changes only when a record does (docs/perf
 kept under the "records" generation (``common.generations``), keyed on the query's SQL and parameters:
 they hold the viewer's scope, the filters and today, so two queries share a count only when they would
 count the same rows. Every save or delete of a model below retires all counts; the rows of a page are
-always read afresh. The filters' menus of organisations and inspections are kept under the same topic
-(``options_topic`` of their fields, ``common.widgets.FastSelect``).
+always read afresh. The filters' menus of organisations and inspections are kept under a topic of their
+own, which only a change to an organisation or an inspection retires (``options_topic`` of their fields,
+``common.widgets.FastSelect``).
 """
 
 from django.db.models import QuerySet

@@ -7,6 +7,7 @@ from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from partyreview.common import generations
 from partyreview.common.widgets import FastSelect
 from partyreview.inspections.forms import OrganizationChoiceField
 from partyreview.organizations.models import Organization
@@ -75,7 +76,7 @@ def test_choices_read_as_values_render_as_the_instances_do(value):
 
 
 @pytest.mark.django_db
-def test_a_fields_options_are_kept_until_a_record_changes():
+def test_a_fields_options_are_kept_until_an_organisation_changes():
     parent = OrganizationFactory(name="党委")
     first, second = (OrganizationFactory(name=f"支部{i}", parent=parent) for i in range(2))
     field = OrganizationChoiceField(queryset=Organization.objects.order_by("path"), empty_label="全部")
@@ -88,6 +89,12 @@ def test_a_fields_options_are_kept_until_a_record_changes():
     # The selection is marked on the kept options, as a fresh render marks it.
     assert html == uncached.widget.render("org", second.pk)
     assert html.count(" selected") == 1 and f'value="{second.pk}" selected' in html
+
+    # A finding or measure saved (the lists' counts retired) changes no menu: the options stay kept.
+    generations.bump(generations.RECORDS)
+    with CaptureQueriesContext(connection) as queries:
+        field.widget.render("org", None)
+    assert len(queries) == 0
 
     first.name = "支部（更名）"
     first.save()
