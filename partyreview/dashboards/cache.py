@@ -71,8 +71,13 @@ from partyreview.dashboards.selectors import (
     dashboard_build,
     recent_escalations,
 )
+from partyreview.dashboards.selectors.blocks import BlockView, block_view
+from partyreview.dashboards.selectors.branches import grouped, organizations_by_id, scope_organizations
+from partyreview.dashboards.selectors.build import dashboard_from_blocks, dashboard_shares
+from partyreview.dashboards.selectors.inspections import inspection_values
 from partyreview.dashboards.selectors.pairs import CellKey, RecurrencePair
 from partyreview.dashboards.selectors.partials import merge_sums, partial_sums
+from partyreview.inspections.models import Category
 from partyreview.organizations.models import Organization
 from partyreview.organizations.permissions import grants_of
 from partyreview.organizations.scope_keys import grants_signature
@@ -122,6 +127,7 @@ LISTS = (
 )
 # What the summary holds instead (``groups`` None: as if not grouped; nothing outside the parts asks).
 _NO_LISTS = {name: [] for name in LISTS} | {"cells": {}, "heat_counts": {}, "groups": None, "group_heat_rows": None}
+_NO_LISTS |= {"has_lists": False, "drawable": False}
 
 
 def organization_topic(org_id: int) -> str:
@@ -192,11 +198,58 @@ def _cached_shares(filters: DashboardFilter, today: datetime.date) -> GatherShar
     """Gives the scope's shares added up, from the cache: the sum of each block (``_blocks``) under its
     generation, those it lacks added up from their organisations' shares, themselves from the cache or
     counted (in one set of queries, whatever their number). Without a cache, counts them all."""
-    suffix = _filters_suffix(filters, today)
 
-    def shares(ids: list[int], everything: int, count: CountShares, whole: bool) -> dict[int, Partial]:
+    def gather(organizations: list[Organization], count: CountShares) -> PartialSums:
+        try:
+            kept = _KeptSums(filters, today)
+            blocks = _blocks(organizations)
+            sums = kept.sums(blocks, kept.keys(blocks), count, whole=True)
+        except Exception:  # the page never fails because of its cache
+            log.warning("缓存不可用，直接统计看板", exc_info=True)
+            return partial_sums(count(None))
+        return merge_sums(sums)
+
+    return gather
+
+
+class _KeptSums:
+    """The blocks' sums (and the organisations' shares they add up) under ``filters`` and ``today``."""
+
+    def __init__(self, filters: DashboardFilter, today: datetime.date) -> None:
+        self.suffix = _filters_suffix(filters, today)
+        self.everything = generations.current(TOPIC)
+
+    def keys(self, blocks: list[tuple[str, list[int]]]) -> list[str]:
+        """Each block's key: its subtree's generation, and its organisations (another viewer's scope may hold
+        fewer of them)."""
+        current = generations.current_many([topic for topic, _ids in blocks])
+        keys = []
+        for topic, ids in blocks:
+            members = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
+            keys.append(f"{TOPIC}:{self.everything}:sum:{topic}:{current[topic]}:{members}:{self.suffix}")
+        return keys
+
+    def sums(
+        self, blocks: list[tuple[str, list[int]]], keys: list[str], count: CountShares, *, whole: bool
+    ) -> list[PartialSums]:
+        """The sums of ``blocks`` (under ``keys``), those lacking added up from the shares; ``whole``: the
+        blocks are the whole scope (counted with its ordinary queries when nothing is kept)."""
+        found = cache.get_many(keys)
+        lacking = [(key, ids) for key, (_topic, ids) in zip(keys, blocks, strict=True) if key not in found]
+        if lacking:
+            wanted = [pk for _key, ids in lacking for pk in ids]
+            counted = self.shares(wanted, count, whole=whole and len(lacking) == len(blocks))
+            fresh = {key: partial_sums({pk: counted[pk] for pk in ids}) for key, ids in lacking}
+            found.update(fresh)
+            try:
+                cache.set_many(fresh, settings.CACHED_FIGURES_SECONDS)
+            except Exception:
+                log.warning("缓存不可用，看板的分项统计未保存", exc_info=True)
+        return [found[key] for key in keys]
+
+    def shares(self, ids: list[int], count: CountShares, *, whole: bool) -> dict[int, Partial]:
         own = generations.current_many([organization_topic(pk) for pk in ids])
-        keys = {pk: f"{TOPIC}:{everything}:share:{pk}:{own[organization_topic(pk)]}:{suffix}" for pk in ids}
+        keys = {pk: f"{TOPIC}:{self.everything}:share:{pk}:{own[organization_topic(pk)]}:{self.suffix}" for pk in ids}
         found = cache.get_many(list(keys.values()))
         kept = {pk: found[key] for pk, key in keys.items() if key in found}
         missing = [pk for pk in ids if pk not in kept]
@@ -211,34 +264,58 @@ def _cached_shares(filters: DashboardFilter, today: datetime.date) -> GatherShar
                 log.warning("缓存不可用，看板的分项统计未保存", exc_info=True)
         return kept
 
-    def gather(organizations: list[Organization], count: CountShares) -> PartialSums:
-        try:
-            everything = generations.current(TOPIC)
-            blocks = _blocks(organizations)
-            current = generations.current_many([topic for topic, _ids in blocks])
-            keys = []
-            for topic, ids in blocks:
-                # The block's organisations are part of its key: another viewer's scope may hold fewer.
-                members = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
-                keys.append(f"{TOPIC}:{everything}:sum:{topic}:{current[topic]}:{members}:{suffix}")
-            found = cache.get_many(keys)
-            lacking = [(key, ids) for key, (_topic, ids) in zip(keys, blocks, strict=True) if key not in found]
-            if lacking:
-                wanted = [pk for _key, ids in lacking for pk in ids]
-                counted = shares(wanted, everything, count, whole=len(lacking) == len(blocks))
-        except Exception:  # the page never fails because of its cache
-            log.warning("缓存不可用，直接统计看板", exc_info=True)
-            return partial_sums(count(None))
-        if lacking:
-            fresh = {key: partial_sums({pk: counted[pk] for pk in ids}) for key, ids in lacking}
-            found.update(fresh)
-            try:
-                cache.set_many(fresh, settings.CACHED_FIGURES_SECONDS)
-            except Exception:
-                log.warning("缓存不可用，看板的分项统计未保存", exc_info=True)
-        return merge_sums(found[key] for key in keys)
 
-    return gather
+def _cached_views(
+    user: User, filters: DashboardFilter, today: datetime.date
+) -> tuple[list[BlockView] | None, list[Organization] | None]:
+    """The views of the scope's blocks (``selectors.blocks``), each kept beside its block's sum (under the
+    same key), those lacking made from the sums (kept or counted) and the block's organisations; None for a
+    scope too small to be grouped, with its organisations if they were read. The scope's cut into blocks is
+    kept under the "dashboard" generation (which a change to any organisation bumps) and the viewer's
+    grants."""
+    layout_key = generations.entry_key(
+        TOPIC,
+        [
+            "blocks",
+            grants_signature(user, DASHBOARD_ROLES | {Role.ADMIN}),
+            filters.organization.pk if filters.organization else "",
+        ],
+    )
+    read: list[list[Organization]] = []
+
+    def layout() -> list[tuple[str, list[int]]]:
+        read.append(scope_organizations(user, filters))
+        return _blocks(read[0])
+
+    blocks = generations.remembered(layout_key, layout)
+    if not grouped(sum(len(ids) for _topic, ids in blocks)):
+        return None, read[0] if read else None
+    kept = _KeptSums(filters, today)
+    keys = [f"{key}:view" for key in kept.keys(blocks)]
+    found = cache.get_many(keys)
+    lacking = [i for i, key in enumerate(keys) if key not in found]
+    if lacking:
+        lacking_blocks = [blocks[i] for i in lacking]
+        sums = kept.sums(
+            lacking_blocks,
+            [keys[i].removesuffix(":view") for i in lacking],
+            dashboard_shares(user, filters, today),
+            whole=len(lacking) == len(blocks),
+        )
+        by_id = {org.pk: org for org in organizations_by_id([pk for _topic, ids in lacking_blocks for pk in ids])}
+        categories = list(Category.objects.order_by("sort_order", "id"))
+        fresh = {
+            keys[i]: block_view(
+                [by_id[pk] for pk in ids], block_sums, categories, subtree=topic.startswith(f"{TOPIC}:tree:")
+            )
+            for i, (topic, ids), block_sums in zip(lacking, lacking_blocks, sums, strict=True)
+        }
+        found.update(fresh)
+        try:
+            cache.set_many(fresh, settings.CACHED_FIGURES_SECONDS)
+        except Exception:
+            log.warning("缓存不可用，看板的分块统计未保存", exc_info=True)
+    return [found[key] for key in keys], None
 
 
 def _cached_pairs(filters: DashboardFilter, today: datetime.date) -> GatherPairs:
@@ -274,12 +351,46 @@ def _cached_pairs(filters: DashboardFilter, today: datetime.date) -> GatherPairs
     return gather
 
 
-def _counted(user: User, filters: DashboardFilter, today: datetime.date, key: str | None) -> Dashboard:
+def _kept_inspections(ids: list[int]) -> list[tuple]:
+    """``inspection_values`` from the cache, under the "dashboard" generation (which a change to any
+    inspection bumps) and the ids: a committee's 1,250 inspections were read on every recount."""
+    key = generations.entry_key(TOPIC, ["inspections", hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()])
+    return generations.remembered(key, lambda: inspection_values(ids))
+
+
+def _counted_for_page(user: User, filters: DashboardFilter, today: datetime.date, key: str) -> Dashboard:
+    """What the page shows: a grouped page from its blocks' kept views (``_cached_views``), without the rows
+    of every branch; a smaller one as ``_counted``."""
+    try:
+        views, organizations = _cached_views(user, filters, today)
+    except Exception:  # the page never fails because of its cache
+        log.warning("缓存不可用，看板按党组织逐个统计", exc_info=True)
+        views, organizations = None, None
+    if views is None or not grouped(sum(view.listed for view in views)):
+        return _counted(user, filters, today, key, organizations)
+    return dashboard_from_blocks(
+        user, filters, today, views, gather_pairs=_cached_pairs(filters, today), read_inspections=_kept_inspections
+    )
+
+
+def _counted(
+    user: User,
+    filters: DashboardFilter,
+    today: datetime.date,
+    key: str | None,
+    organizations: list[Organization] | None = None,
+) -> Dashboard:
     """``dashboard_build`` from the cached sums, shares and pairs (``key`` None: no cache, all counted)."""
     if key is None:
         return dashboard_build(user, filters, today)
     return dashboard_build(
-        user, filters, today, gather=_cached_shares(filters, today), gather_pairs=_cached_pairs(filters, today)
+        user,
+        filters,
+        today,
+        organizations=organizations,
+        gather=_cached_shares(filters, today),
+        gather_pairs=_cached_pairs(filters, today),
+        read_inspections=_kept_inspections,
     )
 
 
@@ -317,8 +428,8 @@ def dashboard_summary(user: User, filters: DashboardFilter, today: datetime.date
     whole: list[Dashboard] = []
 
     def build() -> Dashboard:
-        whole.append(dataclasses.replace(_counted(user, filters, today, key), cache_key=key))
-        return dataclasses.replace(whole[0], escalations=[], has_lists=False, **_NO_LISTS)
+        whole.append(dataclasses.replace(_counted_for_page(user, filters, today, key), cache_key=key))
+        return dataclasses.replace(whole[0], escalations=[], **_NO_LISTS)
 
     summary = generations.remembered(f"{key}:summary", build)
     if whole:
@@ -336,7 +447,7 @@ def dashboard_part(
     not change is not drawn again: after a write in one branch, a committee's page recounts its figures
     but finds, say, the same heat map and the same recurrences, drawn before by the same contents."""
     key = f"{dashboard.cache_key}:{name}" if dashboard.cache_key else None
-    if key is None or contents is None or not dashboard.has_lists:
+    if key is None or contents is None or not dashboard.drawable:
         return generations.remembered(key, draw)
     drawn = drawn_by_contents(name, contents, draw)
     try:
@@ -376,11 +487,28 @@ def contents_digest(values: Sequence[object]) -> str:
     return hashlib.sha256(repr(_contents(list(values), {})).encode()).hexdigest()[:32]
 
 
-def figures_row(digest: str, draw: Callable[[], str]) -> str:
-    """A row of a drawn table, kept by ``digest`` of everything it is drawn from (the ``figures_row`` tag):
-    after a write, a committee's page redraws the one group row whose figures changed."""
-    key = f"{TOPIC}:row:{digest}" if settings.CACHED_FIGURES_SECONDS > 0 else None
-    return generations.remembered(key, draw)
+def figures_rows(wanted: dict[str, Callable[[], str]]) -> dict[str, str]:
+    """Rows of drawn tables, each kept by the digest of everything it is drawn from (the ``figures_row``
+    tag), given as digest: how to draw it; read in one round trip, those missing drawn and kept. After a
+    write, a committee's page redraws the one group row whose figures changed, and reads the other
+    ninety-nine at once (one by one, their round trips took 25–50 ms)."""
+    if settings.CACHED_FIGURES_SECONDS <= 0:
+        return {digest: draw() for digest, draw in wanted.items()}
+    keys = {digest: f"{TOPIC}:row:{digest}" for digest in wanted}
+    try:
+        found = cache.get_many(list(keys.values()))
+    except Exception:  # the page never fails because of its cache
+        log.warning("缓存不可用，直接绘制看板的表格行", exc_info=True)
+        found = {}
+    rows = {digest: found[key] for digest, key in keys.items() if key in found}
+    fresh = {digest: draw() for digest, draw in wanted.items() if digest not in rows}
+    if fresh:
+        rows.update(fresh)
+        try:
+            cache.set_many({keys[digest]: html for digest, html in fresh.items()}, settings.CACHED_FIGURES_SECONDS)
+        except Exception:
+            log.warning("缓存不可用，看板的表格行未保存", exc_info=True)
+    return rows
 
 
 # ---- what a write concerns -----------------------------------------------------------------------------

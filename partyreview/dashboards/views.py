@@ -45,7 +45,7 @@ def dashboard_index(request: HttpRequest) -> HttpResponse:
     @functools.cache
     def with_lists() -> Dashboard:
         # For a part of the page not in the cache: the same figures with their tables' rows.
-        if dashboard.has_lists:
+        if dashboard.drawable:
             return dashboard
         return dashboard_figures(request.user, filters, dashboard.today, escalations=False)
 

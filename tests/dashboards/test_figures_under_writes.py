@@ -15,8 +15,9 @@ import pytest
 from django.db import connection
 
 from partyreview.common.dates import local_today
+from partyreview.dashboards import cache as cache_module
 from partyreview.dashboards.cache import dashboard_figures, dashboard_summary
-from partyreview.dashboards.selectors import DashboardFilter, dashboard_build
+from partyreview.dashboards.selectors import DashboardFilter, branches, dashboard_build
 from partyreview.inspections import services as inspection_services
 from partyreview.rectifications import services
 from partyreview.rectifications.models import (
@@ -58,6 +59,34 @@ def _figures(dashboard) -> dict:
     }
 
 
+def _page(dashboard) -> dict:
+    """Every number and row the page shows: those of ``_figures`` as the page has them (the branch table
+    and heat map grouped under the top of a large scope, the first recurrences and inspections), the
+    rankings and the recurrence pairs."""
+    return {
+        "headline": dataclasses.asdict(dashboard.headline),
+        "lifecycle": dataclasses.asdict(dashboard.lifecycle),
+        "rows": [
+            (b.pk, b.name, b.findings_total, b.rect_total, b.closed, b.overdue, b.submitted, b.light, b.completion)
+            for b in dashboard.table_rows
+        ],
+        "groups": [(g.pk, g.subtree, g.branches) for g in dashboard.groups or []],
+        "branch_total": dashboard.branch_total,
+        "heat": dashboard.heat_contents,
+        "overdue": [(b.pk, b.name, b.overdue, b.light) for b in dashboard.overdue_ranking],
+        "completion": [(b.pk, b.name, b.completion, b.closed, b.rect_total) for b in dashboard.completion_ranking],
+        "categories": [(c.name, c.findings_total, c.recurring, c.open_total, c.overdue) for c in dashboard.categories],
+        "recurrences": (dashboard.shown_recurrences, dashboard.recurrence_total),
+        "pairs": [(p.finding.pk, p.earlier.pk, p.score) for p in dashboard.recurrence_pairs],
+        "trend": dashboard.trend,
+        "inspections": [
+            (i.pk, i.findings_total, i.rect_total, i.closed, i.overdue, i.time_share, i.days_to_report)
+            for i in dashboard.shown_inspections
+        ],
+        "inspection_total": len(dashboard.inspections),
+    }
+
+
 def _assert_exact(world: World, step: str) -> None:
     today = local_today()
     views = [
@@ -70,6 +99,9 @@ def _assert_exact(world: World, step: str) -> None:
         counted = dashboard_build(user, filters, today)
         assert _figures(shown) == _figures(counted), f"{name}, after {step}"
         assert dashboard_summary(user, filters, today).headline == counted.headline, f"{name}, after {step}"
+        # What the page draws after a write: a grouped page is put together from its blocks' kept views.
+        page = cache_module._counted_for_page(user, filters, today, key="page")
+        assert _page(page) == _page(counted), f"{name}, the page, after {step}"
     shown = dashboard_figures(world.leo, DashboardFilter(), today)
     if connection.vendor == "postgresql":
         from bench import raw_sql
@@ -82,10 +114,21 @@ def _fresh(r: Rectification) -> Rectification:
     return Rectification.objects.get(pk=r.pk)
 
 
-def test_every_write_the_services_allow_shows_at_once_and_exactly(world: World, time_machine):
+@pytest.fixture(params=["as listed", "grouped"])
+def table(request, monkeypatch) -> str:
+    """The branch table as the data has it (three branches, every one a row), and grouped under the top of
+    each scope as a committee's thousand are (``TABLE_ROWS`` 1): the page then comes from its blocks."""
+    if request.param == "grouped":
+        monkeypatch.setattr(branches, "TABLE_ROWS", 1)
+    return request.param
+
+
+def test_every_write_the_services_allow_shows_at_once_and_exactly(world: World, time_machine, table):
     time_machine.move_to(NOW, tick=False)
     w = world
     _assert_exact(w, "nothing yet")  # and cached from here on
+    page = cache_module._counted_for_page(w.leo, DashboardFilter(), local_today(), key="page")
+    assert page.has_lists == (table == "as listed")  # grouped: from the blocks, without every branch's row
 
     steps = []
 

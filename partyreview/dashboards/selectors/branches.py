@@ -1,6 +1,7 @@
 """Organisations: their lights, their rows (grouped under the top of a large scope) and the rankings."""
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from partyreview.accounts.models import User
 from partyreview.dashboards.permissions import dashboard_scope_q
@@ -14,6 +15,10 @@ RANKING_SIZE = 15
 # is shown one row per organisation under its top, each a link down to its own dashboard. Tables a person
 # reads, and a page that renders in the time of its queries (docs/performance.md). The export has them all.
 TABLE_ROWS = 60
+# What the rows show of an organisation and arrange by (a committee's thousand, read after every write).
+SHOWN_FIELDS = ("id", "name", "code", "kind", "parent_id", "path", "depth", "sort_order", "is_active")
+# The figures of an organisation's row (``organization_rows``), summed in a group's row.
+FIGURES = ("findings_total", "rect_total", "closed", "overdue", "submitted", "red", "yellow")
 
 # ---- branches: lights and rankings ---------------------------------------------------------------------
 #
@@ -32,10 +37,14 @@ def scope_organizations(user: User, filters: DashboardFilter) -> list[Organizati
     return list(
         Organization.objects.filter(dashboard_scope_q(user, field=""))
         .filter(focus_q(filters, ""))
-        # What the rows show and arrange by (a committee's thousand, read after every write).
-        .only("id", "name", "code", "kind", "parent_id", "path", "depth", "sort_order", "is_active")
+        .only(*SHOWN_FIELDS)
         .order_by("path")
     )
+
+
+def organizations_by_id(ids: list[int]) -> list[Organization]:
+    """The organisations of ``ids`` as ``scope_organizations`` reads them, by path. One query."""
+    return list(Organization.objects.filter(pk__in=ids).only(*SHOWN_FIELDS).order_by("path"))
 
 
 def organization_rows(
@@ -116,8 +125,37 @@ class GroupRow:
 
     def add(self, org: Organization) -> None:
         self.branches += org.kind == OrganizationKind.BRANCH
-        for name in ("findings_total", "rect_total", "closed", "overdue", "submitted", "red", "yellow"):
+        for name in FIGURES:
             setattr(self, name, getattr(self, name) + getattr(org, name))
+
+
+@dataclass
+class BranchFigures:
+    """A branch row's figures as plain values (``organization_rows`` sets them on the organisation): what
+    the rankings show, kept per block of a large scope (``blocks``) without the organisation's record."""
+
+    pk: int
+    name: str
+    path: str
+    findings_total: int
+    rect_total: int
+    closed: int
+    overdue: int
+    submitted: int
+    red: int
+    yellow: int
+
+    @classmethod
+    def of(cls, org: Organization) -> "BranchFigures":
+        return cls(org.pk, org.name, org.path, *(getattr(org, name) for name in FIGURES))
+
+    @property
+    def light(self) -> int:
+        return _light(self.red, self.yellow)
+
+    @property
+    def completion(self) -> float | None:
+        return self.closed * 100 / self.rect_total if self.rect_total else None
 
 
 @dataclass
@@ -126,12 +164,17 @@ class Grouping:
     row_of: dict[int, GroupRow]  # the row each listed organisation (by id) counts in
 
 
+def grouped(rows: int) -> bool:
+    """Whether a branch table of ``rows`` rows is shown one row per organisation under the top."""
+    return rows > TABLE_ROWS
+
+
 def group_rows(organizations: list[Organization]) -> Grouping | None:
     """None when the branch table has at most ``TABLE_ROWS`` rows. Otherwise one row per
     organisation one level below the top of the scope, with its whole subtree's figures; a top
     organisation with figures of its own keeps a row of those. Arranges the rows of
     ``organization_rows``; no query."""
-    if len(branch_rows(organizations)) <= TABLE_ROWS:
+    if not grouped(len(branch_rows(organizations))):
         return None
     by_path = {org.path: org for org in organizations}
     # Sorted by path, an organisation's subtree follows it: a top is one not under the previous top.
@@ -158,12 +201,15 @@ def group_rows(organizations: list[Organization]) -> Grouping | None:
     return Grouping(rows=list(ordered.values()), row_of=of)
 
 
-def ranking_by_overdue(branches: list[Organization], limit: int = RANKING_SIZE) -> list[Organization]:
+Ranked = TypeVar("Ranked", Organization, BranchFigures)
+
+
+def ranking_by_overdue(branches: list[Ranked], limit: int = RANKING_SIZE) -> list[Ranked]:
     """逾期排名: the branches with the most overdue measures first (only those with any)."""
     return sorted((b for b in branches if b.overdue > 0), key=lambda b: (-b.overdue, -b.red, b.path))[:limit]
 
 
-def ranking_by_completion(branches: list[Organization], limit: int = RANKING_SIZE) -> list[Organization]:
+def ranking_by_completion(branches: list[Ranked], limit: int = RANKING_SIZE) -> list[Ranked]:
     """整改完成率排名, lowest first: the branches that lag most lead the list (only those with measures)."""
     ranked = (b for b in branches if b.rect_total > 0)
     return sorted(ranked, key=lambda b: (b.completion, -b.rect_total, b.path))[:limit]

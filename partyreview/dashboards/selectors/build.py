@@ -13,6 +13,7 @@ from partyreview.dashboards.selectors.base import (
     dashboard_findings,
     dashboard_rectifications,
 )
+from partyreview.dashboards.selectors.blocks import BlockView
 from partyreview.dashboards.selectors.branches import (
     GroupRow,
     branch_rows,
@@ -23,7 +24,9 @@ from partyreview.dashboards.selectors.branches import (
     scope_organizations,
 )
 from partyreview.dashboards.selectors.categories import (
+    RECURRENCE_ROWS,
     category_rows,
+    first_recurrences,
     heat_map_counts,
     recurrence_count,
     recurrence_rows,
@@ -31,21 +34,29 @@ from partyreview.dashboards.selectors.categories import (
 from partyreview.dashboards.selectors.figures import Cell, Headline, headline_figures
 from partyreview.dashboards.selectors.inspections import (
     InspectionRow,
+    ReadInspections,
     dashboard_scope,
     inspection_rows,
     inspection_time_share,
+    inspection_values,
     recent_escalations,
 )
 from partyreview.dashboards.selectors.lifecycle import LifecycleFigures
 from partyreview.dashboards.selectors.pairs import CellKey, RecurrencePair, pairs_by_cell, shown_pairs
-from partyreview.dashboards.selectors.partials import Partial, PartialSums, organization_partials, partial_sums
+from partyreview.dashboards.selectors.partials import (
+    Partial,
+    PartialSums,
+    merge_sums,
+    organization_partials,
+    partial_sums,
+)
 from partyreview.dashboards.selectors.trend import MonthPoint, trend_points
 from partyreview.inspections.models import Category
 from partyreview.organizations.models import Organization
 from partyreview.rectifications.models import Escalation
 
-# The longest lists the page shows of 反复出现 and of inspections; the export has them all.
-RECURRENCE_ROWS = 30
+# The longest list the page shows of inspections (of 反复出现: categories.RECURRENCE_ROWS); the export has
+# them all.
 INSPECTION_ROWS = 30
 
 # ---- everything at once --------------------------------------------------------------------------------
@@ -102,8 +113,13 @@ class Dashboard:
     # under this key (None: not cached).
     computed_at: datetime.datetime = field(default_factory=timezone.now)
     cache_key: str | None = None
-    # False for the cached summary a reload reads (dashboards/cache.py): the lists above are left empty.
+    # False for the cached summary a reload reads (dashboards/cache.py) and for a page put together from
+    # its blocks: the lists above are left empty (the export counts them).
     has_lists: bool = True
+    # Whether the page's sections can be drawn from it: False only for the cached summary.
+    drawable: bool = True
+    # The branch table's rows in full (``branches``, or those the blocks had).
+    branch_total: int = 0
 
     @property
     def heat_rows(self) -> list[HeatRow]:
@@ -201,15 +217,19 @@ def dashboard_build(
     filters: DashboardFilter,
     today: datetime.date | None = None,
     *,
+    organizations: list[Organization] | None = None,
     gather: GatherShares | None = None,
     gather_pairs: GatherPairs | None = None,
+    read_inspections: ReadInspections = inspection_values,
 ) -> Dashboard:
     """Every figure for ``user`` under ``filters``: a fixed number of queries whatever the data's size.
     The organisations' shares are counted for the whole scope at once and added up, or given added up by
     ``gather`` (the cache: dashboards/cache.py), which counts only those it lacks; the same for the
-    recurrence pairs of the shown recurrence rows and ``gather_pairs``."""
+    recurrence pairs of the shown recurrence rows and ``gather_pairs``. ``organizations``: the scope's, when
+    already read (``scope_organizations``)."""
     today = today or local_today()
-    organizations = scope_organizations(user, filters)
+    if organizations is None:
+        organizations = scope_organizations(user, filters)
     count = dashboard_shares(user, filters, today)
     sums = gather(organizations, count) if gather else partial_sums(count(None))
     cells, measures = sums.cells, sums.measures
@@ -220,17 +240,19 @@ def dashboard_build(
     grouping = group_rows(rows)
     group_counts: dict[tuple[int, int], int] = {}
     if grouping is not None:
+        # The row's id looked up once per organisation, not once per cell (15,000 at a committee).
+        group_of = {org_id: row.pk for org_id, row in grouping.row_of.items()}
         for (org_id, category_id), n in counts.items():
-            if org_id in grouping.row_of:
-                key = (grouping.row_of[org_id].pk, category_id)
-                group_counts[key] = group_counts.get(key, 0) + n
+            group_id = group_of.get(org_id)
+            if group_id is not None:
+                group_counts[(group_id, category_id)] = group_counts.get((group_id, category_id), 0) + n
     recurrences = recurrence_rows(cells, branches, categories, limit=RECURRENCE_ROWS)
     shown_cells = [(row["organization_id"], row["category_id"]) for row in recurrences]
     # Each shown recurrence with the earlier finding it resembles (pairs.py): two queries for the cells
     # ``gather_pairs`` lacks (all of them without it).
     find_pairs = dashboard_pairs(user, filters)
     pairs = shown_pairs(shown_cells, gather_pairs(shown_cells, find_pairs) if gather_pairs else find_pairs(shown_cells))
-    inspections = inspection_rows(sums.inspection_findings, sums.inspection_measures)
+    inspections = inspection_rows(sums.inspection_findings, sums.inspection_measures, read_inspections)
     for inspection in inspections:
         inspection.time_share = inspection_time_share(inspection, today)
         inspection.days_to_report = (inspection.report_due_date - today).days if inspection.report_due_date else None
@@ -256,4 +278,57 @@ def dashboard_build(
         groups=grouping.rows if grouping else None,
         group_heat_rows=heat_rows_of(grouping.rows, categories, group_counts) if grouping else None,
         group_heat_max=max(group_counts.values(), default=0),
+        branch_total=len(branches),
+    )
+
+
+def dashboard_from_blocks(
+    user: User,
+    filters: DashboardFilter,
+    today: datetime.date,
+    views: list[BlockView],
+    *,
+    gather_pairs: GatherPairs | None = None,
+    read_inspections: ReadInspections = inspection_values,
+) -> Dashboard:
+    """The page of a scope whose branch table is grouped (more than ``TABLE_ROWS`` rows), from its blocks'
+    views (``blocks``): every section ``dashboard_build`` gives the page, by the same functions, without
+    the rows of every branch (``has_lists`` False: the export counts those). A few queries (categories,
+    inspections, the pairs it lacks, escalations, scope)."""
+    sums = merge_sums(view.sums for view in views)
+    categories = category_rows(sums.cells, sums.category_measures)
+    groups = [view.group for view in views if view.group is not None]
+    counts = heat_map_counts(sums.cells)  # by (group row, category): each block's cells are its row's
+    recurrences = first_recurrences([r for view in views for r in view.recurrences], categories, RECURRENCE_ROWS)
+    shown_cells = [(row["organization_id"], row["category_id"]) for row in recurrences]
+    find_pairs = dashboard_pairs(user, filters)
+    pairs = shown_pairs(shown_cells, gather_pairs(shown_cells, find_pairs) if gather_pairs else find_pairs(shown_cells))
+    inspections = inspection_rows(sums.inspection_findings, sums.inspection_measures, read_inspections)
+    for inspection in inspections:
+        inspection.time_share = inspection_time_share(inspection, today)
+        inspection.days_to_report = (inspection.report_due_date - today).days if inspection.report_due_date else None
+    return Dashboard(
+        filters=filters,
+        today=today,
+        headline=headline_figures(sums.cells, sums.measures),
+        lifecycle=LifecycleFigures(**sums.lifecycle),
+        branches=[],
+        overdue_ranking=ranking_by_overdue([b for view in views for b in view.overdue]),
+        completion_ranking=ranking_by_completion([b for view in views for b in view.completion]),
+        categories=categories,
+        cells={},
+        heat_counts={},
+        heat_max=0,
+        shown_recurrences=recurrences,
+        recurrence_total=sum(view.recurrence_total for view in views),
+        recurrence_pairs=pairs,
+        trend=trend_points(sums.new_by_month, sums.closed_by_month, until=trend_until(filters, today)),
+        inspections=inspections,
+        escalations=list(recent_escalations(user, filters)),
+        scope=[filters.organization] if filters.organization else dashboard_scope(user),
+        groups=groups,
+        group_heat_rows=heat_rows_of(groups, categories, counts),
+        group_heat_max=max(counts.values(), default=0),
+        branch_total=sum(view.listed for view in views),
+        has_lists=False,
     )

@@ -6,6 +6,9 @@ from partyreview.dashboards.selectors.figures import Cell
 from partyreview.inspections.models import Category
 from partyreview.organizations.models import Organization
 
+# The most recurrences the page shows; the export has them all.
+RECURRENCE_ROWS = 30
+
 # ---- categories, heat map, recurrence ------------------------------------------------------------------
 
 
@@ -48,13 +51,13 @@ def recurrence_rows(
     # Ordered as plain tuples, the rows made after: a committee has some 15,000 recurring cells, and its
     # page shows thirty.
     keys = (
-        (-cell.recurring, org_by_id[org_id].path, category_by_id[category_id].sort_order, category_id, org_id)
+        _order(cell.recurring, org_by_id[org_id].path, category_by_id[category_id].sort_order, category_id, org_id)
         for (org_id, category_id), cell in cells.items()
         if cell.recurring and org_id in org_by_id and category_id in category_by_id
     )
     ranked = sorted(keys) if limit is None else heapq.nsmallest(limit, keys)
     rows = []
-    for _recurring, path, _order, category_id, org_id in ranked:
+    for _recurring, path, _sort_order, category_id, org_id in ranked:
         cell, category = cells[(org_id, category_id)], category_by_id[category_id]
         rows.append(
             {
@@ -69,6 +72,23 @@ def recurrence_rows(
             }
         )
     return rows
+
+
+def _order(recurring: int, path: str, sort_order: int, category_id: int, org_id: int) -> tuple:
+    """反复出现's order: most recurring first, then by organisation (path) and category."""
+    return (-recurring, path, sort_order, category_id, org_id)
+
+
+def first_recurrences(rows: list[dict], categories: list[Category], limit: int) -> list[dict]:
+    """The first ``limit`` of rows taken from several ``recurrence_rows`` lists (each a block's first), in
+    the same order."""
+    sort_order = {c.pk: c.sort_order for c in categories}
+
+    def order(row: dict) -> tuple:
+        org_id, category_id = row["organization_id"], row["category_id"]
+        return _order(row["recurring"], row["organization__path"], sort_order[category_id], category_id, org_id)
+
+    return heapq.nsmallest(limit, rows, key=order)
 
 
 def recurrence_count(

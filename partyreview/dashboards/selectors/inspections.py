@@ -1,6 +1,7 @@
 """Inspections against their report deadline, and recent 督办."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -39,15 +40,28 @@ class InspectionRow:
     days_to_report: int | None = None
 
 
-def inspection_rows(inspection_findings: dict[int, int], inspection_measures: dict[int, dict]) -> list[InspectionRow]:
-    """整改进度 per inspection with findings in the viewer's scope, newest first: one query (the
-    inspections), the counts summed from the organisations' shares (``partials``). Time progress against
-    ``report_due_date`` is ``inspection_time_share``."""
-    rows = (
-        Inspection.objects.filter(pk__in=[pk for pk, n in inspection_findings.items() if n])
+# Reads the inspections of the given ids as ``inspection_values`` does.
+ReadInspections = Callable[[list[int]], list[tuple]]
+
+
+def inspection_values(ids: list[int]) -> list[tuple]:
+    """The inspections of ``ids`` as ``InspectionRow``'s first fields, newest first. One query."""
+    return list(
+        Inspection.objects.filter(pk__in=ids)
         .order_by("-start_date", "-id")
         .values_list("pk", "title", "start_date", "feedback_date", "report_due_date", "report_submitted_on")
     )
+
+
+def inspection_rows(
+    inspection_findings: dict[int, int],
+    inspection_measures: dict[int, dict],
+    read: ReadInspections = inspection_values,
+) -> list[InspectionRow]:
+    """整改进度 per inspection with findings in the viewer's scope, newest first: the inspections read by
+    ``read`` (one query, or the cache: dashboards/cache.py), the counts summed from the organisations'
+    shares (``partials``). Time progress against ``report_due_date`` is ``inspection_time_share``."""
+    rows = read(sorted(pk for pk, n in inspection_findings.items() if n))
     empty = {"rect_total": 0, "closed": 0, "overdue": 0}
     inspections = []
     for values in rows:

@@ -241,10 +241,12 @@ def _add(into: dict, counts: dict) -> None:
 
 def _add_rows(into: dict[object, dict[str, int]], rows: dict[object, dict[str, int]]) -> None:
     for key, row in rows.items():
-        if key in into:
-            into[key] = {name: into[key][name] + n for name, n in row.items()}
+        mine = into.get(key)
+        if mine is None:
+            into[key] = dict(row)  # a copy: the sums added up are left as they were
         else:
-            into[key] = dict(row)
+            for name, n in row.items():
+                mine[name] += n
 
 
 def merge_sums(parts: Iterable[PartialSums]) -> PartialSums:

@@ -6,17 +6,23 @@ its filters, kept in the cache beside the figures (dashboards/cache.py)."""
 
 import dataclasses
 import hashlib
+import re
+from collections.abc import Callable
 
 from django import template
 from django.db.models import Model
 from django.template.base import FilterExpression, Parser, Token
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from partyreview.dashboards import links
-from partyreview.dashboards.cache import dashboard_part, figures_row
+from partyreview.dashboards.cache import dashboard_part, figures_rows
 from partyreview.dashboards.selectors import DashboardFilter
 
 register = template.Library()
+
+# Where the rows of a part being drawn are gathered (the template's render context), and their marks.
+_ROWS = "dashboard-figures-rows"
+_ROW_MARK = re.compile(r"<!--figures-row:([0-9a-f]{32})-->")
 
 
 @register.simple_tag
@@ -47,17 +53,23 @@ class FiguresPart(template.Node):
     def render(self, context: template.Context) -> SafeString:
         # Only ``dash`` and ``f`` may be used inside: the HTML is shared by everyone with the same key.
         # A rendered template is a SafeString, and stays one through the cache's pickling. Drawn, it needs
-        # the tables' rows, which the summary a reload reads leaves out (``dash_with_lists``, the view's).
+        # the shown rows, which the summary a reload reads leaves out (``dash_with_lists``, the view's).
         def draw() -> SafeString:
             dashboard = context["dash"]
-            if not dashboard.has_lists:
+            if not dashboard.drawable:
                 dashboard = context["dash_with_lists"]()
-            with context.push(dash=dashboard):
-                return self.nodelist.render(context)
+            rows: dict[str, Callable[[], str]] = {}
+            with context.push(dash=dashboard), context.render_context.push(**{_ROWS: rows}):
+                html = self.nodelist.render(context)
+            if not rows:
+                return html
+            # The part's rows (``figures_row``) left a mark each: read them all at once, then put them in.
+            drawn = figures_rows(rows)
+            return mark_safe(_ROW_MARK.sub(lambda mark: drawn[mark.group(1)], html))  # noqa: S308
 
         dashboard = context["dash"]
         contents = None
-        if self.values and dashboard.has_lists:
+        if self.values and dashboard.drawable:
             # Figures counted afresh: the part is found again by what it reads (named in the tag).
             contents = [self.source, context["f"], *(v.resolve(context) for v in self.values)]
         return dashboard_part(dashboard, self.name, draw, contents)
@@ -105,13 +117,20 @@ class FiguresRow(template.Node):
         # figures draw the same HTML, whichever page or write they come from.
         values = [_plain(v.resolve(context)) for v in self.values]
         digest = hashlib.sha256(repr((self.source, values)).encode()).hexdigest()[:32]
-        return figures_row(digest, lambda: self.nodelist.render(context))
+        wanted = context.render_context.get(_ROWS)
+        if wanted is None:  # not within a part being drawn
+            return figures_rows({digest: lambda: self.nodelist.render(context)})[digest]
+        # Within a part: a mark now, the row (kept or drawn) once the part has named all its rows. Drawn
+        # then, it needs the values of this turn of the loop.
+        now = context.new(context.flatten())
+        wanted[digest] = lambda: self.nodelist.render(now)
+        return mark_safe(f"<!--figures-row:{digest}-->")  # noqa: S308
 
 
 @register.tag(name="figures_row")
 def figures_row_tag(parser: Parser, token: Token) -> FiguresRow:
     """``{% figures_row f b.pk b.name … %}…{% endfigures_row %}``: a row of a table drawn only from the
-    values the tag names (and the filters ``f``), kept in the cache by them (``cache.figures_row``), so a
+    values the tag names (and the filters ``f``), kept in the cache by them (``cache.figures_rows``), so a
     write redraws only the rows whose figures it changed. Name every value the row reads."""
     bits = token.split_contents()[1:]
     if not bits:
