@@ -34,11 +34,11 @@ from django.db.models.signals import post_delete, post_save
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# The topic of findings, measures and what names them (lists' totals): named here, below every app, because the menus are fields of the inspections app while
-# the models it watches are wired by rectifications (``rectifications.counts``).
+# Topics named here, below every app, because their readers and the apps that watch their models differ.
+# Findings, measures and what names them: the lists' totals (watched by ``rectifications.counts``).
 RECORDS = "records"
-# The topic of what names and files the records (organisations, inspections): the filters' menus of them,
-# which a measure saved (a dozen a minute at a committee) does not change. Watched by the inspections app.
+# What names the records (organisations, inspections): the filters' menus of them, which a measure saved
+# (a dozen a minute at a committee) does not change (watched by the inspections app).
 NAMES = "names"
 
 
