@@ -246,9 +246,10 @@ def _child_env(database_url: str | None = None) -> dict[str, str]:
     return env
 
 
-def _job(args: list[str], database_url: str | None = None) -> dict:
+def _module(module: str, args: list[str], database_url: str | None = None) -> str:
+    """What ``python -m module args`` prints, run in a process of its own against ``database_url``."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.jobs", *args],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         env=_child_env(database_url),
         capture_output=True,
@@ -256,8 +257,12 @@ def _job(args: list[str], database_url: str | None = None) -> dict:
         check=False,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"bench.jobs {' '.join(args)} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def _job(args: list[str], database_url: str | None = None) -> dict:
+    return json.loads(_module("bench.jobs", args, database_url).strip().splitlines()[-1])
 
 
 def export_benchmarks(sizes: list[int]) -> list[dict]:
@@ -353,17 +358,7 @@ def writing_benchmarks(database_url: str, import_count: int, dashboard_writes: i
 def dashboards_under_writes(database_url: str, writes: int) -> list[dict]:
     """``bench.dashboard_writes`` in a process of its own: both leads' dashboards after each of ``writes``
     writes through the services, beside a write that retires every kept figure and the hand-written SQL."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.dashboard_writes", "--writes", str(writes)],
-        cwd=ROOT,
-        env=_child_env(database_url),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench.dashboard_writes failed:\n{done.stderr[-3000:]}")
-    found = json.loads(done.stdout)
+    found = json.loads(_module("bench.dashboard_writes", ["--writes", str(writes)], database_url))
     exact = found["figures_equal_fresh_count"] and not found["figures_differ_from_raw_sql"]
     results = []
     for key, user, raw_sql_ms in (

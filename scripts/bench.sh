@@ -5,7 +5,8 @@
 #   2. create the database partyreview_bench_b<branches>_f<findings>_s<seed>, migrate, and seed it
 #      with bench/seed_scale.py (skipped when it already holds that: the servers and their data are left
 #      running for the next run);
-#   3. bench/run.py: pages in-process, exports, the reminder sweep and the import;
+#   3. bench/run.py: pages in-process, exports, the dashboards while writes arrive, the reminder sweep and
+#      the import;
 #   4. bench/load.py: gunicorn + locust on 127.0.0.1;
 #   5. print the table (var/bench/results.md) and keep var/bench/results.json.
 #
@@ -64,7 +65,7 @@ echo "== seed_scale --branches $BRANCHES --findings $FINDINGS --seed $SEED =="
 "$PY" -m bench.seed_scale --branches "$BRANCHES" --findings "$FINDINGS" --seed "$SEED"
 
 echo
-echo "== pages, exports, reminder sweep, import =="
+echo "== pages, exports, dashboards under writes, reminder sweep, import =="
 "$PY" -m bench.run --runs "${BENCH_RUNS:-5}" --skip "$SKIP"
 
 if [[ ",$SKIP," != *",load,"* ]]; then

@@ -86,6 +86,8 @@ from partyreview.rectifications.models import Rectification
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 TOPIC = "dashboard"
 # What names, files and scopes the figures: a change retires every entry (an administrator's or staff's
@@ -234,35 +236,27 @@ class _KeptSums:
     ) -> list[PartialSums]:
         """The sums of ``blocks`` (under ``keys``), those lacking added up from the shares; ``whole``: the
         blocks are the whole scope (counted with its ordinary queries when nothing is kept)."""
-        found = cache.get_many(keys)
-        lacking = [(key, ids) for key, (_topic, ids) in zip(keys, blocks, strict=True) if key not in found]
-        if lacking:
-            wanted = [pk for _key, ids in lacking for pk in ids]
-            counted = self.shares(wanted, count, whole=whole and len(lacking) == len(blocks))
-            fresh = {key: partial_sums({pk: counted[pk] for pk in ids}) for key, ids in lacking}
-            found.update(fresh)
-            try:
-                cache.set_many(fresh, settings.CACHED_FIGURES_SECONDS)
-            except Exception:
-                log.warning("缓存不可用，看板的分项统计未保存", exc_info=True)
+        members = dict(zip(keys, (ids for _topic, ids in blocks), strict=True))
+
+        def add_up(lacking: list[str]) -> dict[str, PartialSums]:
+            counted = self.shares(
+                [pk for key in lacking for pk in members[key]], count, whole=whole and len(lacking) == len(keys)
+            )
+            return {key: partial_sums({pk: counted[pk] for pk in members[key]}) for key in lacking}
+
+        found = _kept({key: key for key in keys}, add_up, "看板的分项统计")
         return [found[key] for key in keys]
 
     def shares(self, ids: list[int], count: CountShares, *, whole: bool) -> dict[int, Partial]:
         own = generations.current_many([organization_topic(pk) for pk in ids])
         keys = {pk: f"{TOPIC}:{self.everything}:share:{pk}:{own[organization_topic(pk)]}:{self.suffix}" for pk in ids}
-        found = cache.get_many(list(keys.values()))
-        kept = {pk: found[key] for pk, key in keys.items() if key in found}
-        missing = [pk for pk in ids if pk not in kept]
-        if missing:
+
+        def counted(missing: list[int]) -> dict[int, Partial]:
             # The whole scope is counted without a list of its ids (the ordinary grouped queries).
-            counted = count(None if whole and len(missing) == len(ids) else missing)
-            fresh = {pk: counted.get(pk) or Partial() for pk in missing}
-            kept.update(fresh)
-            try:
-                cache.set_many({keys[pk]: share for pk, share in fresh.items()}, settings.CACHED_FIGURES_SECONDS)
-            except Exception:
-                log.warning("缓存不可用，看板的分项统计未保存", exc_info=True)
-        return kept
+            shares = count(None if whole and len(missing) == len(ids) else missing)
+            return {pk: shares.get(pk) or Partial() for pk in missing}
+
+        return _kept(keys, counted, "看板的分项统计")
 
 
 def _cached_views(
@@ -291,31 +285,25 @@ def _cached_views(
     if not grouped(sum(len(ids) for _topic, ids in blocks)):
         return None, read[0] if read else None
     kept = _KeptSums(filters, today)
-    keys = [f"{key}:view" for key in kept.keys(blocks)]
-    found = cache.get_many(keys)
-    lacking = [i for i, key in enumerate(keys) if key not in found]
-    if lacking:
-        lacking_blocks = [blocks[i] for i in lacking]
+    sum_keys = kept.keys(blocks)  # a view is kept beside its block's sum
+
+    def made(lacking: list[int]) -> dict[int, BlockView]:
         sums = kept.sums(
-            lacking_blocks,
-            [keys[i].removesuffix(":view") for i in lacking],
+            [blocks[i] for i in lacking],
+            [sum_keys[i] for i in lacking],
             dashboard_shares(user, filters, today),
             whole=len(lacking) == len(blocks),
         )
-        by_id = {org.pk: org for org in organizations_by_id([pk for _topic, ids in lacking_blocks for pk in ids])}
+        by_id = {org.pk: org for org in organizations_by_id([pk for i in lacking for pk in blocks[i][1]])}
         categories = list(Category.objects.order_by("sort_order", "id"))
-        fresh = {
-            keys[i]: block_view(
-                [by_id[pk] for pk in ids], block_sums, categories, subtree=topic.startswith(f"{TOPIC}:tree:")
-            )
-            for i, (topic, ids), block_sums in zip(lacking, lacking_blocks, sums, strict=True)
+        return {
+            i: block_view([by_id[pk] for pk in ids], block_sums, categories, subtree=topic.startswith(f"{TOPIC}:tree:"))
+            for i, block_sums in zip(lacking, sums, strict=True)
+            for topic, ids in [blocks[i]]
         }
-        found.update(fresh)
-        try:
-            cache.set_many(fresh, settings.CACHED_FIGURES_SECONDS)
-        except Exception:
-            log.warning("缓存不可用，看板的分块统计未保存", exc_info=True)
-    return [found[key] for key in keys], None
+
+    views = _kept({i: f"{key}:view" for i, key in enumerate(sum_keys)}, made, "看板的分块统计")
+    return [views[i] for i in range(len(blocks))], None
 
 
 def _cached_pairs(filters: DashboardFilter, today: datetime.date) -> GatherPairs:
@@ -333,20 +321,10 @@ def _cached_pairs(filters: DashboardFilter, today: datetime.date) -> GatherPairs
                 f"{category_id}:{suffix}"
                 for org_id, category_id in cells
             }
-            found = cache.get_many(list(keys.values()))
         except Exception:  # the page never fails because of its cache
             log.warning("缓存不可用，直接查找反复出现的问题对", exc_info=True)
             return find(cells)
-        kept = {cell: found[key] for cell, key in keys.items() if key in found}
-        missing = [cell for cell in cells if cell not in kept]
-        if missing:
-            fresh = find(missing)
-            kept.update(fresh)
-            try:
-                cache.set_many({keys[cell]: fresh[cell] for cell in missing}, settings.CACHED_FIGURES_SECONDS)
-            except Exception:
-                log.warning("缓存不可用，反复出现的问题对未保存", exc_info=True)
-        return kept
+        return _kept(keys, find, "反复出现的问题对")
 
     return gather
 
@@ -494,21 +472,32 @@ def figures_rows(wanted: dict[str, Callable[[], str]]) -> dict[str, str]:
     ninety-nine at once (one by one, their round trips took 25–50 ms)."""
     if settings.CACHED_FIGURES_SECONDS <= 0:
         return {digest: draw() for digest, draw in wanted.items()}
-    keys = {digest: f"{TOPIC}:row:{digest}" for digest in wanted}
+    return _kept(
+        {digest: f"{TOPIC}:row:{digest}" for digest in wanted},
+        lambda missing: {digest: wanted[digest]() for digest in missing},
+        "看板的表格行",
+    )
+
+
+def _kept(keys: dict[K, str], make: Callable[[list[K]], dict[K, V]], what: str) -> dict[K, V]:
+    """The values under ``keys`` (by what they are of), those missing made by ``make`` (given the missing,
+    in order; it returns each of them) and kept. A cache that cannot be read or written is passed by:
+    everything is made, nothing kept, and the page is drawn all the same."""
     try:
         found = cache.get_many(list(keys.values()))
-    except Exception:  # the page never fails because of its cache
-        log.warning("缓存不可用，直接绘制看板的表格行", exc_info=True)
+    except Exception:
+        log.warning("缓存不可用，直接统计%s", what, exc_info=True)
         found = {}
-    rows = {digest: found[key] for digest, key in keys.items() if key in found}
-    fresh = {digest: draw() for digest, draw in wanted.items() if digest not in rows}
-    if fresh:
-        rows.update(fresh)
+    kept = {item: found[key] for item, key in keys.items() if key in found}
+    missing = [item for item in keys if item not in kept]
+    if missing:
+        fresh = make(missing)
+        kept.update(fresh)
         try:
-            cache.set_many({keys[digest]: html for digest, html in fresh.items()}, settings.CACHED_FIGURES_SECONDS)
+            cache.set_many({keys[item]: fresh[item] for item in missing}, settings.CACHED_FIGURES_SECONDS)
         except Exception:
-            log.warning("缓存不可用，看板的表格行未保存", exc_info=True)
-    return rows
+            log.warning("缓存不可用，%s未保存", what, exc_info=True)
+    return kept
 
 
 # ---- what a write concerns -----------------------------------------------------------------------------

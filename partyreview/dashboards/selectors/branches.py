@@ -82,8 +82,25 @@ def branch_rows(organizations: list[Organization]) -> list[Organization]:
     return [org for org in organizations if org.listed]
 
 
+class _Lit:
+    """The light and completion of a row that holds ``FIGURES``, as ``organization_rows`` sets them."""
+
+    red: int
+    yellow: int
+    closed: int
+    rect_total: int
+
+    @property
+    def light(self) -> int:
+        return _light(self.red, self.yellow)
+
+    @property
+    def completion(self) -> float | None:
+        return self.closed * 100 / self.rect_total if self.rect_total else None
+
+
 @dataclass
-class GroupRow:
+class GroupRow(_Lit):
     """An organisation with the figures of its whole subtree: a row of the page when the scope has too
     many branches to list (``group_rows``). Reads like a branch row in the templates."""
 
@@ -111,14 +128,6 @@ class GroupRow:
         return self.organization.path
 
     @property
-    def light(self) -> int:
-        return _light(self.red, self.yellow)
-
-    @property
-    def completion(self) -> float | None:
-        return self.closed * 100 / self.rect_total if self.rect_total else None
-
-    @property
     def is_group(self) -> bool:
         """Counts organisations under it, so its row links down to its own dashboard."""
         return self.subtree and self.organization.kind != OrganizationKind.BRANCH
@@ -130,7 +139,7 @@ class GroupRow:
 
 
 @dataclass
-class BranchFigures:
+class BranchFigures(_Lit):
     """A branch row's figures as plain values (``organization_rows`` sets them on the organisation): what
     the rankings show, kept per block of a large scope (``blocks``) without the organisation's record."""
 
@@ -148,14 +157,6 @@ class BranchFigures:
     @classmethod
     def of(cls, org: Organization) -> "BranchFigures":
         return cls(org.pk, org.name, org.path, *(getattr(org, name) for name in FIGURES))
-
-    @property
-    def light(self) -> int:
-        return _light(self.red, self.yellow)
-
-    @property
-    def completion(self) -> float | None:
-        return self.closed * 100 / self.rect_total if self.rect_total else None
 
 
 @dataclass

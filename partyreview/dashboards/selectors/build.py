@@ -247,20 +247,8 @@ def dashboard_build(
             if group_id is not None:
                 group_counts[(group_id, category_id)] = group_counts.get((group_id, category_id), 0) + n
     recurrences = recurrence_rows(cells, branches, categories, limit=RECURRENCE_ROWS)
-    shown_cells = [(row["organization_id"], row["category_id"]) for row in recurrences]
-    # Each shown recurrence with the earlier finding it resembles (pairs.py): two queries for the cells
-    # ``gather_pairs`` lacks (all of them without it).
-    find_pairs = dashboard_pairs(user, filters)
-    pairs = shown_pairs(shown_cells, gather_pairs(shown_cells, find_pairs) if gather_pairs else find_pairs(shown_cells))
-    inspections = inspection_rows(sums.inspection_findings, sums.inspection_measures, read_inspections)
-    for inspection in inspections:
-        inspection.time_share = inspection_time_share(inspection, today)
-        inspection.days_to_report = (inspection.report_due_date - today).days if inspection.report_due_date else None
     return Dashboard(
-        filters=filters,
-        today=today,
-        headline=headline_figures(cells, measures),
-        lifecycle=LifecycleFigures(**sums.lifecycle),
+        **_sections(user, filters, today, sums, recurrences, gather_pairs, read_inspections),
         branches=branches,
         overdue_ranking=ranking_by_overdue(branches),
         completion_ranking=ranking_by_completion(branches),
@@ -268,13 +256,7 @@ def dashboard_build(
         heat_counts=counts,
         heat_max=max(counts.values(), default=0),
         cells=cells,
-        shown_recurrences=recurrences,
         recurrence_total=recurrence_count(cells, branches, categories),
-        recurrence_pairs=pairs,
-        trend=trend_points(sums.new_by_month, sums.closed_by_month, until=trend_until(filters, today)),
-        inspections=inspections,
-        escalations=list(recent_escalations(user, filters)),
-        scope=[filters.organization] if filters.organization else dashboard_scope(user),
         groups=grouping.rows if grouping else None,
         group_heat_rows=heat_rows_of(grouping.rows, categories, group_counts) if grouping else None,
         group_heat_max=max(group_counts.values(), default=0),
@@ -300,18 +282,8 @@ def dashboard_from_blocks(
     groups = [view.group for view in views if view.group is not None]
     counts = heat_map_counts(sums.cells)  # by (group row, category): each block's cells are its row's
     recurrences = first_recurrences([r for view in views for r in view.recurrences], categories, RECURRENCE_ROWS)
-    shown_cells = [(row["organization_id"], row["category_id"]) for row in recurrences]
-    find_pairs = dashboard_pairs(user, filters)
-    pairs = shown_pairs(shown_cells, gather_pairs(shown_cells, find_pairs) if gather_pairs else find_pairs(shown_cells))
-    inspections = inspection_rows(sums.inspection_findings, sums.inspection_measures, read_inspections)
-    for inspection in inspections:
-        inspection.time_share = inspection_time_share(inspection, today)
-        inspection.days_to_report = (inspection.report_due_date - today).days if inspection.report_due_date else None
     return Dashboard(
-        filters=filters,
-        today=today,
-        headline=headline_figures(sums.cells, sums.measures),
-        lifecycle=LifecycleFigures(**sums.lifecycle),
+        **_sections(user, filters, today, sums, recurrences, gather_pairs, read_inspections),
         branches=[],
         overdue_ranking=ranking_by_overdue([b for view in views for b in view.overdue]),
         completion_ranking=ranking_by_completion([b for view in views for b in view.completion]),
@@ -319,16 +291,42 @@ def dashboard_from_blocks(
         cells={},
         heat_counts={},
         heat_max=0,
-        shown_recurrences=recurrences,
         recurrence_total=sum(view.recurrence_total for view in views),
-        recurrence_pairs=pairs,
-        trend=trend_points(sums.new_by_month, sums.closed_by_month, until=trend_until(filters, today)),
-        inspections=inspections,
-        escalations=list(recent_escalations(user, filters)),
-        scope=[filters.organization] if filters.organization else dashboard_scope(user),
         groups=groups,
         group_heat_rows=heat_rows_of(groups, categories, counts),
         group_heat_max=max(counts.values(), default=0),
         branch_total=sum(view.listed for view in views),
         has_lists=False,
     )
+
+
+def _sections(
+    user: User,
+    filters: DashboardFilter,
+    today: datetime.date,
+    sums: PartialSums,
+    recurrences: list[dict],
+    gather_pairs: GatherPairs | None,
+    read_inspections: ReadInspections,
+) -> dict:
+    """What both builders make alike from the sums: the headline, lifecycle and trend, the shown
+    recurrences with their pairs (pairs.py: two queries for the cells ``gather_pairs`` lacks, all of them
+    without it), the inspections against their report deadline, the recent escalations and the scope."""
+    cells = [(row["organization_id"], row["category_id"]) for row in recurrences]
+    find_pairs = dashboard_pairs(user, filters)
+    inspections = inspection_rows(sums.inspection_findings, sums.inspection_measures, read_inspections)
+    for inspection in inspections:
+        inspection.time_share = inspection_time_share(inspection, today)
+        inspection.days_to_report = (inspection.report_due_date - today).days if inspection.report_due_date else None
+    return {
+        "filters": filters,
+        "today": today,
+        "headline": headline_figures(sums.cells, sums.measures),
+        "lifecycle": LifecycleFigures(**sums.lifecycle),
+        "shown_recurrences": recurrences,
+        "recurrence_pairs": shown_pairs(cells, gather_pairs(cells, find_pairs) if gather_pairs else find_pairs(cells)),
+        "trend": trend_points(sums.new_by_month, sums.closed_by_month, until=trend_until(filters, today)),
+        "inspections": inspections,
+        "escalations": list(recent_escalations(user, filters)),
+        "scope": [filters.organization] if filters.organization else dashboard_scope(user),
+    }
