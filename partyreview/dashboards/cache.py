@@ -17,6 +17,10 @@ grains (docs/decisions/dashboard-under-writes.md):
   which a write in it bumps. A committee's page after a write in one branch adds up fifty kept sums and the
   one sum of that branch's general branch, itself from twenty shares of which one is counted afresh
   (adding a thousand shares took longer than the SQL);
+- **each block's view** beside its sum, under the same key (``selectors.blocks``: its row of the grouped
+  branch table, its own first of each ranking and recurrence, its figures added into that row): a large
+  scope's page is put together from them (``_counted_for_page``), so after a write one block is arranged
+  afresh, not a thousand organisations;
 - **each shown recurrence's pairs** (``selectors.pairs``: its organisation's findings and the earlier ones
   they resemble), under that organisation's generation like its share, so that a write elsewhere finds no
   pair afresh;

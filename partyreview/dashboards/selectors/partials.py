@@ -186,52 +186,58 @@ class PartialSums:
     relapsed: frozenset[int] = frozenset()  # the findings 问题反弹 counts (lifecycle's relapsed_findings)
 
 
+class _Totals:
+    """The tables ``PartialSums`` holds, empty, added into by ``partial_sums`` (from shares) and
+    ``merge_sums`` (from sums), each with its own loop: the first is the uncounted page's hot path."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], Cell] = {}
+        self.measures: dict[int, dict] = {}
+        self.category_measures: dict[int, dict[str, int]] = {}
+        self.inspection_findings: dict[int, int] = {}
+        self.inspection_measures: dict[int, dict[str, int]] = {}
+        self.lifecycle = dict.fromkeys(LIFECYCLE_FIGURES, 0)
+        self.relapsed: set[int] = set()
+        self.new_by_month: dict[datetime.date, int] = {}
+        self.closed_by_month: dict[datetime.date, int] = {}
+
+    def sums(self) -> PartialSums:
+        return PartialSums(
+            cells=self.cells,
+            measures=self.measures,
+            category_measures=self.category_measures,
+            inspection_findings=self.inspection_findings,
+            inspection_measures=self.inspection_measures,
+            lifecycle={**self.lifecycle, "relapsed_findings": len(self.relapsed)},
+            new_by_month=self.new_by_month,
+            closed_by_month=self.closed_by_month,
+            relapsed=frozenset(self.relapsed),
+        )
+
+
 def partial_sums(partials: dict[int, Partial]) -> PartialSums:
     """Adds up ``partials`` (by organisation id). No query."""
-    cells: dict[tuple[int, int], Cell] = {}
-    measures: dict[int, dict] = {}
-    category_measures: dict[int, dict[str, int]] = {}
-    inspection_findings: dict[int, int] = {}
-    inspection_measures: dict[int, dict[str, int]] = {}
-    lifecycle = dict.fromkeys(LIFECYCLE_FIGURES, 0)
-    relapsed: set[int] = set()
-    new_by_month: dict[datetime.date, int] = {}
-    closed_by_month: dict[datetime.date, int] = {}
+    t = _Totals()
     for org_id, partial in partials.items():
         for category_id, cell in partial.cells.items():
-            cells[(org_id, category_id)] = cell
+            t.cells[(org_id, category_id)] = cell
         if partial.measures:
-            measures[org_id] = {"responsible_org_id": org_id, **partial.measures}
+            t.measures[org_id] = {"responsible_org_id": org_id, **partial.measures}
         for category_id, (open_total, overdue) in partial.category_measures.items():
-            row = category_measures.setdefault(category_id, {"open_total": 0, "overdue": 0})
+            row = t.category_measures.setdefault(category_id, {"open_total": 0, "overdue": 0})
             row["open_total"] += open_total
             row["overdue"] += overdue
-        for inspection_id, n in partial.inspection_findings.items():
-            inspection_findings[inspection_id] = inspection_findings.get(inspection_id, 0) + n
+        _add(t.inspection_findings, partial.inspection_findings)
         for inspection_id, (total, closed, overdue) in partial.inspection_measures.items():
-            row = inspection_measures.setdefault(inspection_id, {"rect_total": 0, "closed": 0, "overdue": 0})
+            row = t.inspection_measures.setdefault(inspection_id, {"rect_total": 0, "closed": 0, "overdue": 0})
             row["rect_total"] += total
             row["closed"] += closed
             row["overdue"] += overdue
-        for name, n in partial.lifecycle.items():
-            lifecycle[name] += n
-        relapsed |= partial.relapsed_findings
-        for month, n in partial.new_by_month.items():
-            new_by_month[month] = new_by_month.get(month, 0) + n
-        for month, n in partial.closed_by_month.items():
-            closed_by_month[month] = closed_by_month.get(month, 0) + n
-    lifecycle["relapsed_findings"] = len(relapsed)
-    return PartialSums(
-        cells=cells,
-        measures=measures,
-        category_measures=category_measures,
-        inspection_findings=inspection_findings,
-        inspection_measures=inspection_measures,
-        lifecycle=lifecycle,
-        new_by_month=new_by_month,
-        closed_by_month=closed_by_month,
-        relapsed=frozenset(relapsed),
-    )
+        _add(t.lifecycle, partial.lifecycle)
+        t.relapsed |= partial.relapsed_findings
+        _add(t.new_by_month, partial.new_by_month)
+        _add(t.closed_by_month, partial.closed_by_month)
+    return t.sums()
 
 
 def _add(into: dict, counts: dict) -> None:
@@ -253,38 +259,19 @@ def merge_sums(parts: Iterable[PartialSums]) -> PartialSums:
     """Adds up sums of disjoint sets of organisations (a committee's general branches, each summed from its
     branches' shares: dashboards/cache.py): the same as ``partial_sums`` of all their shares at once. The
     per-organisation tables are joined, the rest added. No query; ``parts`` are left as they were."""
-    cells: dict[tuple[int, int], Cell] = {}
-    measures: dict[int, dict] = {}
-    category_measures: dict[int, dict[str, int]] = {}
-    inspection_findings: dict[int, int] = {}
-    inspection_measures: dict[int, dict[str, int]] = {}
-    lifecycle = dict.fromkeys(LIFECYCLE_FIGURES, 0)
-    relapsed: set[int] = set()
-    new_by_month: dict[datetime.date, int] = {}
-    closed_by_month: dict[datetime.date, int] = {}
+    t = _Totals()
     for part in parts:
-        cells.update(part.cells)
-        measures.update(part.measures)
-        _add_rows(category_measures, part.category_measures)
-        _add(inspection_findings, part.inspection_findings)
-        _add_rows(inspection_measures, part.inspection_measures)
+        t.cells.update(part.cells)
+        t.measures.update(part.measures)
+        _add_rows(t.category_measures, part.category_measures)
+        _add(t.inspection_findings, part.inspection_findings)
+        _add_rows(t.inspection_measures, part.inspection_measures)
         for name in LIFECYCLE_FIGURES:
-            lifecycle[name] += part.lifecycle[name]
-        relapsed |= part.relapsed
-        _add(new_by_month, part.new_by_month)
-        _add(closed_by_month, part.closed_by_month)
-    lifecycle["relapsed_findings"] = len(relapsed)
-    return PartialSums(
-        cells=cells,
-        measures=measures,
-        category_measures=category_measures,
-        inspection_findings=inspection_findings,
-        inspection_measures=inspection_measures,
-        lifecycle=lifecycle,
-        new_by_month=new_by_month,
-        closed_by_month=closed_by_month,
-        relapsed=frozenset(relapsed),
-    )
+            t.lifecycle[name] += part.lifecycle[name]
+        t.relapsed |= part.relapsed
+        _add(t.new_by_month, part.new_by_month)
+        _add(t.closed_by_month, part.closed_by_month)
+    return t.sums()
 
 
 __all__ = ["MEASURE_FIGURES", "Partial", "PartialSums", "merge_sums", "organization_partials", "partial_sums"]
