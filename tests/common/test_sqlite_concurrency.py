@@ -7,7 +7,6 @@ moment; none may meet "database is locked" (docs/decisions/sqlite-immediate-tran
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -29,11 +28,10 @@ def _run_writers(db: Path, *extra: str) -> list[subprocess.CompletedProcess]:
     subprocess.run(
         [sys.executable, "-m", "tests.common.sqlite_writer", "setup"], cwd=BASE_DIR, env=_env(db), check=True
     )
-    # Python and Django take a second or two to start on a busy machine: begin together after that.
-    start_at = f"{time.time() + 8:.3f}"
+    go = db.with_name("go")
     writers = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.common.sqlite_writer", "write", str(ROUNDS), start_at, *extra],
+            [sys.executable, "-m", "tests.common.sqlite_writer", "write", str(ROUNDS), str(go), *extra],
             cwd=BASE_DIR,
             env=_env(db),
             stdout=subprocess.PIPE,
@@ -42,10 +40,15 @@ def _run_writers(db: Path, *extra: str) -> list[subprocess.CompletedProcess]:
         )
         for _ in range(PROCESSES)
     ]
+    # Python and Django take a second or two to start on a busy machine: all begin once all are ready.
+    # (Not at an agreed time: this process's clock is the run's travelling one, the writers' the real one.)
+    ready = [writer.stdout.readline().strip() for writer in writers]
+    go.touch()
     results = []
-    for writer in writers:
+    for writer, first in zip(writers, ready, strict=True):
         out, err = writer.communicate(timeout=300)
         results.append(subprocess.CompletedProcess(writer.args, writer.returncode, out, err))
+        assert first == "ready", err[-2000:]
     return results
 
 
