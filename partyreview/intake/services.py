@@ -2,13 +2,18 @@
 
 A file is kept (under a random name, with its SHA-256) from upload to confirmation; every step plans it
 again from those bytes with the choices made in the preview (``ImportBatch.choices``), so the worker
-imports exactly what the user saw. The writing itself is ``writer.findings_import_plan``: one transaction,
-bulk inserts, progress told through the cache so the page can show it while the transaction is open.
+imports exactly what the user saw. The plan a preview shows is kept for ten minutes in the shared cache
+(``_keep_plan``): the confirmation and the worker take it rather than plan the file twice more, and the
+writer checks again under its lock what may have changed since (permissions, organisations, people,
+categories, problems another import wrote); a confirmation later than that, or a worker that finds no plan
+kept, plans the file again. The writing itself is ``writer.findings_import_plan``: one transaction, bulk
+inserts, progress told through the cache so the page can show it while the transaction is open.
 """
 
 import datetime
 import hashlib
 import io
+import json
 import logging
 import re
 import zipfile
@@ -42,6 +47,9 @@ logger = logging.getLogger(__name__)
 PREVIEW_LIFETIME = datetime.timedelta(days=1)
 # How long the worker's progress stays readable after its last report.
 PROGRESS_SECONDS = 3600
+# How long a previewed plan waits for its confirmation, and a confirmed one for the worker; later, the
+# file is planned again.
+PLAN_KEPT_SECONDS = 600
 
 
 def _require_importer(actor: User, inspection: Inspection) -> None:
@@ -190,9 +198,20 @@ def import_batch_read(*, actor: User, batch: ImportBatch) -> tuple[Plan, LedgerR
     return _plan_data(actor=actor, inspection=batch.inspection, data=data, choices=batch.choices or {})
 
 
+def import_batch_preview(*, actor: User, batch: ImportBatch) -> tuple[Plan, LedgerRead | None]:
+    """What the preview shows (``import_batch_read``); a clean plan is kept for the confirmation."""
+    plan, read = import_batch_read(actor=actor, batch=batch)
+    if plan.errors:
+        _drop_plan(batch, actor)  # a plan kept from before the file's world changed is no longer what shows
+    else:
+        _keep_plan(batch, actor, plan)
+    return plan, read
+
+
 def import_batch_queue(*, actor: User, batch: ImportBatch) -> ImportBatch:
-    """Confirm a previewed upload: check it again now, so a problem shows at once, then hand the import to
-    the worker — a list of thousands of rows takes longer than a web request may last."""
+    """Confirm a previewed upload: check it now, so a problem shows at once, then hand the import to the
+    worker — a list of thousands of rows takes longer than a web request may last. The check is of the plan
+    the preview showed when it is kept (``_keep_plan``), else of the file planned again."""
     from partyreview.intake.tasks import import_batch_run  # the task module imports this one
 
     with transaction.atomic():
@@ -202,14 +221,44 @@ def import_batch_queue(*, actor: User, batch: ImportBatch) -> ImportBatch:
             raise ActionRefused("该文件已经导入，无需重复确认。")
         if locked.is_importing:
             raise ActionRefused("该文件正在导入，请稍候刷新页面查看结果。")
-        plan = import_batch_plan(actor=actor, batch=locked)
+        plan = _kept_plan(locked, actor) or import_batch_plan(actor=actor, batch=locked)
         if plan.errors:
             raise ActionRefused(f"文件中有 {len(plan.errors)} 处错误，未导入任何数据。请修改后重新上传。")
         locked.status = ImportStatus.IMPORTING
         locked.error = ""
         locked.save(update_fields=["status", "error"])
+        transaction.on_commit(lambda: _keep_plan(locked, actor, plan))
         transaction.on_commit(lambda: _queue_import(locked.pk, actor.pk, import_batch_run))
     return locked
+
+
+def _plan_key(batch: ImportBatch, actor: User) -> str:
+    # The batch's file and choices and the person: another upload, mapping or confirmer is another plan.
+    choices = json.dumps(batch.choices or {}, sort_keys=True, ensure_ascii=True, default=str)
+    what = f"{batch.pk}:{batch.sha256}:{actor.pk}:{hashlib.sha256(choices.encode()).hexdigest()}"
+    return f"intake:plan:{what}"
+
+
+def _keep_plan(batch: ImportBatch, actor: User, plan: Plan) -> None:
+    try:
+        cache.set(_plan_key(batch, actor), plan, PLAN_KEPT_SECONDS)
+    except Exception:  # the worker plans the file itself
+        logger.warning("could not keep the plan of import batch %s", batch.pk, exc_info=True)
+
+
+def _kept_plan(batch: ImportBatch, actor: User) -> Plan | None:
+    try:
+        return cache.get(_plan_key(batch, actor))
+    except Exception:
+        logger.warning("could not read the kept plan of import batch %s", batch.pk, exc_info=True)
+        return None
+
+
+def _drop_plan(batch: ImportBatch, actor: User) -> None:
+    try:
+        cache.delete(_plan_key(batch, actor))
+    except Exception:
+        logger.warning("could not drop the kept plan of import batch %s", batch.pk, exc_info=True)
 
 
 def _queue_import(batch_pk: int, actor_pk: int, task: object) -> None:
@@ -233,7 +282,9 @@ def import_batch_confirm(*, actor: User, batch: ImportBatch) -> ImportResult:
         _require_importer(actor, locked.inspection)
         if locked.is_imported:
             raise ActionRefused("该文件已经导入，无需重复确认。")
-        plan = import_batch_plan(actor=actor, batch=locked)
+        # The plan the confirm request checked, when the cache still holds it: the writer checks again
+        # under its lock what may have changed since. Otherwise the file is planned afresh.
+        plan = _kept_plan(locked, actor) or import_batch_plan(actor=actor, batch=locked)
         result = findings_import_plan(
             actor=actor,
             inspection=locked.inspection,
@@ -252,6 +303,7 @@ def import_batch_confirm(*, actor: User, batch: ImportBatch) -> ImportResult:
         storage = batch.file.storage
         # The scratch file goes only once the import is committed; a rollback keeps it for another try.
         transaction.on_commit(lambda: storage.delete(stored))
+        transaction.on_commit(lambda: _drop_plan(locked, actor))
     return result
 
 
@@ -278,6 +330,7 @@ def import_batch_execute(*, actor: User, batch: ImportBatch) -> ImportResult | N
                 recipients=[actor], kind="import_done", title="问题清单导入完成", body=f"{result}。", url=url
             )
     except ActionRefused as refused:
+        _drop_plan(batch, actor)  # the next confirmation checks the file as it plans now
         with transaction.atomic():
             _import_failed(batch, refused.message)
             notification_create(

@@ -104,7 +104,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             }
     elif not batch.is_imported:
         try:
-            plan, read = services.import_batch_read(actor=request.user, batch=batch)
+            plan, read = services.import_batch_preview(actor=request.user, batch=batch)
         except ActionRefused as refused:
             context["refused"] = refused.message
         else:

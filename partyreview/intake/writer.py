@@ -9,7 +9,8 @@ transaction (docs/decisions/import-format.md lists each rule and where it is hel
 
 - the actor is staff over the inspecting organisation and every finding's organisation (``can_import_findings``
   and the scope of ``finding_create``); each organisation lies within the inspection;
-- each assignee belongs to the measure's organisation or below it (``rectification_create``);
+- each assignee belongs to the measure's organisation or below it (``rectification_create``); every
+  category is still in use (the plan may be minutes old: the worker writes the one the confirmation checked);
 - no deadline lies before the problem's date; every finding has at least one measure;
 - 序号 are unique in the inspection and duplicates (same organisation, same problem text) are left out,
   re-checked under the inspection's row lock so two imports at once cannot both write one problem;
@@ -33,7 +34,7 @@ from partyreview.accounts.services import NewNotification, notification_create_m
 from partyreview.common import generations
 from partyreview.common.dates import local_today
 from partyreview.common.errors import ActionRefused
-from partyreview.inspections.models import Finding, FindingSource, Inspection
+from partyreview.inspections.models import Category, Finding, FindingSource, Inspection
 from partyreview.intake.plan import FindingPlan, Plan
 from partyreview.organizations.models import Membership, Organization
 from partyreview.organizations.permissions import has_role_over
@@ -88,6 +89,11 @@ def _refuse_unless_allowed(actor: User, inspection: Inspection, findings: list[F
             raise ActionRefused(f"党组织“{orgs[pk]}”已不存在或已停用，未导入任何数据。")
         if not org.is_within(inspection.inspecting_org) or not has_role_over(actor, org, {Role.STAFF}):
             raise ActionRefused(f"党组织“{org}”不在本次检查或您的管理范围内，未导入任何数据。")
+    categories = {f.category.pk: f.category for f in findings}
+    in_use = set(Category.objects.filter(pk__in=categories, is_active=True).values_list("pk", flat=True))
+    for pk, category in categories.items():
+        if pk not in in_use:
+            raise ActionRefused(f"问题类别“{category}”已停用，未导入任何数据。")
     people = {m.assignee.pk for f in findings for m in f.measures}
     paths: dict[int, list[str]] = defaultdict(list)
     for user_id, path in Membership.objects.filter(user_id__in=people, user__is_active=True).values_list(

@@ -1,21 +1,25 @@
 """The import pages: upload → preview with every bad row → confirm, all or nothing, staff in scope only."""
 
+import datetime
 import io
 import json
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from partyreview.accounts.models import Notification
-from partyreview.inspections.models import Finding
+from partyreview.accounts.models import Notification, User
+from partyreview.inspections.models import Category, Finding
 from partyreview.intake import services, writer
 from partyreview.intake.models import ImportBatch, ImportStatus
 from partyreview.intake.services import import_batch_create
-from partyreview.organizations.models import Organization
+from partyreview.organizations.models import Membership, Organization
 from partyreview.rectifications.models import Rectification
 from tests.intake.template_workbooks import row, xlsx
 
@@ -205,6 +209,126 @@ def test_a_refusal_in_the_worker_keeps_nothing_and_shows_the_reason_on_the_previ
     assert not Finding.objects.exists()
     assert batch.file
     assert Notification.objects.filter(recipient=world.alice, kind="import_failed").exists()
+
+
+@pytest.fixture
+def planned(monkeypatch):
+    """How many times a stored upload is planned (the planning itself still runs)."""
+    calls = []
+    real = services.import_batch_plan
+
+    def counting(**kwargs):
+        calls.append(kwargs["batch"].pk)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "import_batch_plan", counting)
+    return calls
+
+
+def _confirm_in_steps(client, batch, django_capture_on_commit_callbacks, between):
+    """Press 确认导入, then run what follows the commit one by one — the plan kept for the worker, then the
+    worker — with ``between()`` in the moment after the plan is kept and before the worker starts."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(reverse("intake:confirm", args=[batch.pk]))
+    keep, queue = callbacks
+    keep()
+    between()
+    with django_capture_on_commit_callbacks(execute=True):
+        queue()
+
+
+def test_the_worker_imports_the_plan_the_confirmation_checked_without_planning_again(
+    world, client_for, confirm, planned
+):
+    client = client_for(world.alice)
+    post_file(client, world, xlsx(row(), row(序号=1, 整改措施="第二项"), row(序号=2, 问题描述="另一个问题")))
+    batch = ImportBatch.objects.get()
+
+    confirm(client, batch)
+
+    assert planned == [batch.pk], "planned once, by the confirmation's check"
+    batch.refresh_from_db()
+    assert (batch.status, batch.findings_created, batch.measures_created) == (ImportStatus.IMPORTED, 2, 3)
+    assert cache.get(services._plan_key(batch, world.alice)) is None, "the kept plan goes with the import"
+
+
+def test_the_confirmation_imports_the_plan_the_preview_showed_without_planning_again(
+    world, client_for, confirm, planned
+):
+    client = client_for(world.alice)
+    post_file(client, world, xlsx(row(), row(序号=2, 问题描述="另一个问题")))
+    batch = ImportBatch.objects.get()
+    assert "将新建问题 2 个、整改措施 2 项" in client.get(reverse("intake:preview", args=[batch.pk])).content.decode()
+
+    confirm(client, batch)
+
+    assert planned == []
+    batch.refresh_from_db()
+    assert (batch.status, batch.findings_created, batch.measures_created) == (ImportStatus.IMPORTED, 2, 2)
+
+
+def test_a_confirmation_more_than_ten_minutes_after_the_preview_plans_the_file_again(
+    world, client_for, confirm, planned
+):
+    client = client_for(world.alice)
+    post_file(client, world, xlsx(row()))
+    batch = ImportBatch.objects.get()
+    client.get(reverse("intake:preview", args=[batch.pk]))
+
+    later = timezone.now() + datetime.timedelta(seconds=services.PLAN_KEPT_SECONDS + 60)
+    with time_machine.travel(later, tick=False):
+        confirm(client, batch)
+
+    assert planned == [batch.pk], "by the confirmation's check; the worker takes the plan it checked"
+    assert Finding.objects.count() == 1
+
+
+def test_a_worker_that_finds_no_kept_plan_plans_the_file_itself(
+    world, client_for, planned, django_capture_on_commit_callbacks
+):
+    client = client_for(world.alice)
+    post_file(client, world, xlsx(row(), row(序号=2, 问题描述="另一个问题")))
+    batch = ImportBatch.objects.get()
+
+    _confirm_in_steps(client, batch, django_capture_on_commit_callbacks, between=cache.clear)
+
+    assert planned == [batch.pk, batch.pk]
+    batch.refresh_from_db()
+    assert (batch.status, batch.findings_created) == (ImportStatus.IMPORTED, 2)
+    assert sorted(Finding.objects.values_list("description", flat=True)) == ["另一个问题", row()["问题描述"]]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (
+            lambda w: Category.objects.filter(name=row()["问题类别"]).update(is_active=False),
+            f"问题类别“{row()['问题类别']}”已停用，未导入任何数据。",
+        ),
+        (
+            lambda w: User.objects.filter(pk=w.mike.pk).update(is_active=False),
+            "第3行：责任人“{mike}”不属于“机关第一党支部”，未导入任何数据。",
+        ),
+        (
+            lambda w: Membership.objects.filter(user=w.alice).delete(),
+            "您无权向该检查导入问题清单。",
+        ),
+    ],
+    ids=["category stopped", "assignee left", "importer's role withdrawn"],
+)
+def test_what_changed_after_the_kept_plan_was_checked_refuses_the_import(
+    world, client_for, django_capture_on_commit_callbacks, change, reason
+):
+    client = client_for(world.alice)
+    post_file(client, world, xlsx(row()))
+    batch = ImportBatch.objects.get()
+
+    _confirm_in_steps(client, batch, django_capture_on_commit_callbacks, between=lambda: change(world))
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.error) == (ImportStatus.PREVIEW, reason.format(mike=world.mike))
+    assert not Finding.objects.exists() and not Rectification.objects.exists()
+    assert cache.get(services._plan_key(batch, world.alice)) is None, "the next confirmation plans afresh"
 
 
 def test_the_template_downloads_as_an_xlsx(world, client_for):
