@@ -16,7 +16,7 @@ ROOT=$(pwd)
 
 scripts/install.sh
 scripts/system-packages.sh postgresql redis-server chromium fonts-noto-cjk libreoffice-calc libreoffice-writer \
-    slapd ldap-utils
+    slapd ldap-utils poppler-utils
 
 # Playwright drives Debian's Chromium; it must never fetch a browser itself.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
