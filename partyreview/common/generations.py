@@ -158,8 +158,9 @@ def query_parts(qs: QuerySet) -> list[object] | None:
     return [sql, *params]
 
 
-def remembered(key: str | None, build: Callable[[], T]) -> T:
-    """What ``build()`` returned before under ``key`` (from ``entry_key``), or ``build()`` now, kept."""
+def remembered(key: str | None, build: Callable[[], T], *, timeout: int | None = None) -> T:
+    """What ``build()`` returned before under ``key`` (from ``entry_key``), or ``build()`` now, kept for
+    ``timeout`` seconds (``CACHED_FIGURES_SECONDS`` unless given). An unreachable cache only costs the build."""
     if key is None:
         return build()
     try:
@@ -171,7 +172,7 @@ def remembered(key: str | None, build: Callable[[], T]) -> T:
         return value
     value = build()
     try:
-        cache.set(key, value, timeout=settings.CACHED_FIGURES_SECONDS)
+        cache.set(key, value, timeout=settings.CACHED_FIGURES_SECONDS if timeout is None else timeout)
     except Exception:
         log.warning("缓存不可用，%s 的结果未保存", key, exc_info=True)
     return value

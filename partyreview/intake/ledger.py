@@ -15,14 +15,13 @@ remembered in the database is looked up every time.
 
 import hashlib
 import json
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 
+from partyreview.common import generations
 from partyreview.common.spreadsheets import Spreadsheet, read_spreadsheet, too_many_rows
 from partyreview.intake.fields import Field, SourceRow
 from partyreview.intake.importers import EXAMPLE_MARK, ImportRefused
@@ -52,8 +51,6 @@ def overrides_from(choices: dict[str, Any]) -> dict[int, Field | None]:
     return chosen
 
 
-logger = logging.getLogger(__name__)
-
 # A change to the reader or the finder changes what they see in a file: a new number leaves older keeps
 # unread. Kept as long as a preview may wait for its confirmation's first steps.
 READER_VERSION = 1
@@ -79,22 +76,13 @@ class _Ledger:
         columns = sorted((n, f.value if f else None) for n, f in overrides.items())
         what = json.dumps([READER_VERSION, self.digest, limit, sheet, columns], ensure_ascii=True)
         key = f"intake:ledger:{hashlib.sha256(what.encode()).hexdigest()}"
-        try:
-            kept = cache.get(key)
-        except Exception:  # an unreachable cache only costs the reading
-            logger.warning("could not read a kept ledger table", exc_info=True)
-            kept = None
-        if kept is not None:
-            return kept
+        return generations.remembered(key, lambda: self._find(sheet, overrides), timeout=KEPT_SECONDS)
+
+    def _find(self, sheet: str | None, overrides: Mapping[int, Field | None]) -> _Found:
         if self._book is None:
-            self._book = read_spreadsheet(self.data, max_rows=limit)
+            self._book = read_spreadsheet(self.data, max_rows=settings.OFFICE_IMPORT_MAX_ROWS)
         table = find_ledger(self._book, sheet=sheet, overrides=overrides)
-        found = _Found(table=table, cell_errors=_cell_errors(self._book, table))
-        try:
-            cache.set(key, found, KEPT_SECONDS)
-        except Exception:
-            logger.warning("could not keep a ledger table", exc_info=True)
-        return found
+        return _Found(table=table, cell_errors=_cell_errors(self._book, table))
 
 
 def read_ledger(data: bytes, *, choices: dict[str, Any] | None = None) -> LedgerRead:
