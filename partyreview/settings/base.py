@@ -290,7 +290,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Cache, shared by every process: Redis in production (CACHE_URL=redis://host:6379/1, a database of its
 # own beside the broker's), files under var/ on a bare machine (the web and worker processes of one host
-# share them). It holds only what can be recounted: figures such as the dashboard's (common/generations.py).
+# share them). It holds only what can be recounted or read again: figures such as the dashboard's
+# (common/generations.py), and an import's table and previewed plan (intake/ledger.py, intake/services.py).
 CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
